@@ -1,0 +1,19 @@
+from .assignments import Assignment
+from .cases import Job, JobConfidential, JobDuty, JobQuerySet
+from .clients import Client, Establishment, Unit
+from .taxonomy import Duty, DutyCategory, Qualification, Skill
+
+__all__ = [
+    "Assignment",
+    "Client",
+    "Duty",
+    "DutyCategory",
+    "Establishment",
+    "Job",
+    "JobConfidential",
+    "JobDuty",
+    "JobQuerySet",
+    "Qualification",
+    "Skill",
+    "Unit",
+]

@@ -1,0 +1,54 @@
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.utils.translation import gettext_lazy as _
+
+from .models import AgencyEstablishment, AgencySettings, AuditEvent, User
+
+
+@admin.register(User)
+class UserAdmin(BaseUserAdmin):
+    ordering = ["email"]
+    list_display = ["email", "display_name", "get_role_display", "is_active", "date_joined"]
+    list_filter = [
+        "is_registrant", "is_coordinator", "is_case_sales", "is_service_sales",
+        "is_agency_admin", "is_active",
+    ]
+    search_fields = ["email", "display_name"]
+    fieldsets = [
+        (None, {"fields": ["email", "password", "display_name", "language"]}),
+        (_("Roles"), {"fields": [
+            "is_registrant", "is_coordinator", "is_case_sales", "is_service_sales",
+            "is_agency_admin", "is_active", "is_staff", "is_superuser",
+        ]}),
+        (_("Dates"), {"fields": ["last_login", "date_joined"]}),
+    ]
+    add_fieldsets = [(None, {"classes": ["wide"], "fields": ["email", "password1", "password2"]})]
+
+    @admin.display(description=_("roles"))
+    def get_role_display(self, obj: User) -> str:
+        return obj.get_role_display()
+
+
+@admin.register(AgencySettings)
+class AgencySettingsAdmin(admin.ModelAdmin):
+    list_display = ["name", "uses_coordinators", "proposals_per_registrant_per_week"]
+
+
+@admin.register(AgencyEstablishment)
+class AgencyEstablishmentAdmin(admin.ModelAdmin):
+    list_display = ["name", "postal_code", "address", "uses_labour_agreement"]
+    search_fields = ["name", "address"]
+
+
+@admin.register(AuditEvent)
+class AuditEventAdmin(admin.ModelAdmin):
+    list_display = ["at", "actor", "action", "subject"]
+    list_filter = ["action"]
+    search_fields = ["subject", "detail", "actor__email"]
+    date_hierarchy = "at"
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False

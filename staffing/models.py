@@ -1,0 +1,211 @@
+from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
+from django.core.validators import RegexValidator
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class Role(models.TextChoices):
+    REGISTRANT = "registrant", _("Registrant")
+    COORDINATOR = "coordinator", _("Coordinator")
+    CASE_SALES = "case_sales", _("Case sales rep")
+    SERVICE_SALES = "service_sales", _("Service sales")
+    AGENCY_ADMIN = "agency_admin", _("Agency admin")
+
+
+STAFF_ROLES = frozenset(
+    {Role.COORDINATOR, Role.CASE_SALES, Role.SERVICE_SALES, Role.AGENCY_ADMIN}
+)
+_ROLE_FIELDS = {
+    Role.REGISTRANT: "is_registrant",
+    Role.COORDINATOR: "is_coordinator",
+    Role.CASE_SALES: "is_case_sales",
+    Role.SERVICE_SALES: "is_service_sales",
+    Role.AGENCY_ADMIN: "is_agency_admin",
+}
+
+
+class UserManager(BaseUserManager):
+    use_in_migrations = True
+
+    def create_user(self, email: str, password: str | None = None, **fields) -> "User":
+        if not email:
+            raise ValueError("An e-mail address is required")
+        user = self.model(email=self.normalize_email(email).lower(), **fields)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def create_superuser(self, email: str, password: str | None = None, **fields) -> "User":
+        fields.update(is_staff=True, is_superuser=True, is_agency_admin=True)
+        return self.create_user(email, password, **fields)
+
+    def get_by_natural_key(self, username: str) -> "User":
+        return self.get(email__iexact=username)
+
+    def staff(self):
+        return self.filter(is_active=True, is_registrant=False)
+
+    def with_role(self, role: Role):
+        return self.filter(is_active=True, **{_ROLE_FIELDS[role]: True})
+
+
+class User(AbstractBaseUser, PermissionsMixin):
+    """A person who logs in: a registrant, or agency staff holding one or more staff roles."""
+
+    email = models.EmailField(_("e-mail address"), unique=True)
+    display_name = models.CharField(_("display name"), max_length=100, blank=True)
+    is_registrant = models.BooleanField(_("registrant"), default=False)
+    is_coordinator = models.BooleanField(_("coordinator"), default=False)
+    is_case_sales = models.BooleanField(_("case sales rep"), default=False)
+    is_service_sales = models.BooleanField(_("service sales"), default=False)
+    is_agency_admin = models.BooleanField(_("agency admin"), default=False)
+    is_active = models.BooleanField(_("active"), default=True)
+    is_staff = models.BooleanField(
+        _("admin site access"), default=False,
+        help_text=_("Can log into the Django admin. Given to agency admins."),
+    )
+    language = models.CharField(
+        _("language"), max_length=8, default="ja",
+        choices=[("ja", _("Japanese")), ("en", _("English"))],
+    )
+    date_joined = models.DateTimeField(_("joined"), default=timezone.now)
+
+    objects = UserManager()
+
+    USERNAME_FIELD = "email"
+    EMAIL_FIELD = "email"
+
+    class Meta:
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+        constraints = [
+            models.CheckConstraint(
+                name="registrant_holds_no_staff_role",
+                condition=models.Q(is_registrant=False)
+                | models.Q(
+                    is_coordinator=False, is_case_sales=False,
+                    is_service_sales=False, is_agency_admin=False,
+                ),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.display_name or self.email
+
+    @property
+    def roles(self) -> frozenset[Role]:
+        return frozenset(role for role, field in _ROLE_FIELDS.items() if getattr(self, field))
+
+    def has_role(self, *roles: Role) -> bool:
+        return bool(self.roles & set(roles))
+
+    @property
+    def is_agency_staff(self) -> bool:
+        return self.is_active and bool(self.roles & STAFF_ROLES)
+
+    def get_role_display(self) -> str:
+        return "・".join(str(role.label) for role in Role if role in self.roles)
+
+
+class AgencySettings(models.Model):
+    """The one row of agency-wide configuration, edited by the agency admin."""
+
+    name = models.CharField(_("agency name"), max_length=200, default="仲立ちスタッフ株式会社")
+    permit_number = models.CharField(
+        _("dispatch business permit number"), max_length=40, blank=True,
+        help_text=_("労働者派遣事業許可番号, e.g. 派13-000000"),
+    )
+    uses_coordinators = models.BooleanField(
+        _("works with coordinators"), default=True,
+        help_text=_(
+            "Off: registrants find and apply to jobs themselves and case sales reps screen them "
+            "directly; coordinator pages and proposals are switched off."
+        ),
+    )
+    proposals_per_registrant_per_week = models.PositiveSmallIntegerField(
+        _("proposals per registrant per week"), default=3,
+    )
+    messages_per_registrant_per_day = models.PositiveSmallIntegerField(
+        _("messages per registrant per day"), default=5,
+    )
+    response_target_hours = models.PositiveSmallIntegerField(
+        _("response-time target (hours)"), default=24,
+    )
+    step_target_days = models.PositiveSmallIntegerField(
+        _("target days in one workflow step"), default=5,
+    )
+    equal_pay_method = models.CharField(
+        _("equal-pay method"), max_length=20, default="labour_agreement",
+        choices=[
+            ("labour_agreement", _("Labour-management agreement (労使協定方式)")),
+            ("client_comparison", _("Client comparison (派遣先均等・均衡方式)")),
+        ],
+    )
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("agency settings")
+        verbose_name_plural = _("agency settings")
+
+    def __str__(self) -> str:
+        return self.name
+
+    @classmethod
+    def load(cls) -> "AgencySettings":
+        settings, _created = cls.objects.get_or_create(pk=1)
+        return settings
+
+
+postal_code_validator = RegexValidator(
+    r"^\d{3}-?\d{4}$", _("Enter a postal code of 7 digits, e.g. 100-0005.")
+)
+
+
+class AgencyEstablishment(models.Model):
+    """One of the agency's own offices (派遣元事業所); the margin disclosure is made per office."""
+
+    name = models.CharField(_("name"), max_length=200)
+    postal_code = models.CharField(_("postal code"), max_length=8, validators=[postal_code_validator])
+    address = models.CharField(_("address"), max_length=300)
+    phone = models.CharField(_("phone"), max_length=20, blank=True)
+    responsible_person = models.CharField(
+        _("responsible person (派遣元責任者)"), max_length=100, blank=True,
+    )
+    uses_labour_agreement = models.BooleanField(_("uses a labour-management agreement"), default=True)
+
+    class Meta:
+        verbose_name = _("agency establishment")
+        verbose_name_plural = _("agency establishments")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class AuditEvent(models.Model):
+    """Who looked at or exported whose personal data (個人情報保護法, 派遣元指針)."""
+
+    class Action(models.TextChoices):
+        VIEW = "view", _("viewed")
+        EXPORT = "export", _("exported")
+        IMPORT = "import", _("imported")
+        CHANGE = "change", _("changed")
+        DELETE_REQUEST = "delete_request", _("asked for deletion")
+
+    at = models.DateTimeField(_("at"), default=timezone.now, db_index=True)
+    actor = models.ForeignKey(
+        User, verbose_name=_("by"), null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    action = models.CharField(_("action"), max_length=20, choices=Action.choices)
+    subject = models.CharField(_("subject"), max_length=200)
+    detail = models.TextField(_("detail"), blank=True)
+
+    class Meta:
+        verbose_name = _("audit event")
+        verbose_name_plural = _("audit events")
+        ordering = ["-at"]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.actor} {self.action} {self.subject}"
