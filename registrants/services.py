@@ -1,5 +1,8 @@
+from django.conf import settings
+from django.core.mail import send_mail
 from django.db import transaction
-from django.utils import timezone
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
 
 from staffing.models import User
 
@@ -12,6 +15,8 @@ def sign_up_registrant(
     family_name_kana: str = "", given_name_kana: str = "", language: str = "ja",
 ) -> Registrant:
     """A person registers on the portal: one login, one registrant record, consent recorded."""
+    from .tasks import task_send_welcome
+
     user = User.objects.create_user(
         email, password, display_name=f"{family_name} {given_name}", is_registrant=True,
         language=language,
@@ -22,4 +27,14 @@ def sign_up_registrant(
         family_name_kana=family_name_kana, given_name_kana=given_name_kana,
         privacy_consent_at=timezone.now(),
     )
+    task_send_welcome.delay_on_commit(registrant_id=registrant.pk)
     return registrant
+
+
+def send_welcome_mail(*, registrant: Registrant) -> None:
+    language = registrant.user.language if registrant.user else "ja"
+    with translation.override(language):
+        context = {"registrant": registrant, "site_url": settings.SITE_URL}
+        subject = render_to_string("emails/welcome_subject.txt", context).strip()
+        body = render_to_string("emails/welcome.txt", context)
+    send_mail(subject, body, None, [registrant.email])

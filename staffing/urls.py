@@ -8,6 +8,7 @@ from .forms import EmailAuthenticationForm
 staffing_patterns = (
     [
         path("", views.home, name="home"),
+        path("healthz", views.healthz, name="healthz"),
         path("accounts/signup/", views.signup, name="signup"),
         path(
             "accounts/login/",

@@ -1,6 +1,6 @@
 from django.contrib import messages
 from django.contrib.auth import login
-from django.db import transaction
+from django.db import connection, transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import get_language
@@ -19,6 +19,13 @@ from .forms import (
     StaffUserForm,
 )
 from .models import AgencyEstablishment, AgencySettings, Role, User
+
+
+def healthz(request: HttpRequest) -> HttpResponse:
+    """For load balancers and the compose health check: the app answers and the database too."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+    return HttpResponse("ok", content_type="text/plain")
 
 
 def home(request: HttpRequest) -> HttpResponse:
