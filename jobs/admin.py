@@ -41,7 +41,14 @@ class UnitInline(admin.TabularInline):
 
 @admin.register(Establishment)
 class EstablishmentAdmin(admin.ModelAdmin):
-    list_display = ["ref", "name", "client", "postal_code", "conflict_date", "conflict_date_extended_to"]
+    list_display = [
+        "ref",
+        "name",
+        "client",
+        "postal_code",
+        "conflict_date",
+        "conflict_date_extended_to",
+    ]
     list_filter = ["client"]
     search_fields = ["ref", "name", "client__name"]
     inlines = [UnitInline]

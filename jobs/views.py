@@ -25,7 +25,8 @@ def search(request: HttpRequest) -> HttpResponse:
 
 def detail(request: HttpRequest, job_id: int) -> HttpResponse:
     job = get_object_or_404(
-        Job.objects.visible_to_public().with_public_relations(), pk=job_id,
+        Job.objects.visible_to_public().with_public_relations(),
+        pk=job_id,
     )
     return render(request, "jobs/job_detail.html", {"job": job})
 

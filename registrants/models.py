@@ -21,8 +21,12 @@ from staffing.models import postal_code_validator
 class RegistrantQuerySet(models.QuerySet):
     def with_matching_relations(self):
         return self.prefetch_related(
-            "experiences__duty", "skills", "qualifications", "desired_duty_categories",
-            "employment_history", "assignments__unit__establishment__client",
+            "experiences__duty",
+            "skills",
+            "qualifications",
+            "desired_duty_categories",
+            "employment_history",
+            "assignments__unit__establishment__client",
         )
 
 
@@ -35,7 +39,10 @@ class Registrant(models.Model):
         NONE = "", _("None")
         STUDENT = "student", _("Full-time day student")
         SIDE_JOB = "side_job_income", _("Side job; main income of 5,000,000 yen or more")
-        HOUSEHOLD = "household_income", _("Not the main earner; household income 5,000,000 yen or more")
+        HOUSEHOLD = (
+            "household_income",
+            _("Not the main earner; household income 5,000,000 yen or more"),
+        )
 
     class AlertFrequency(models.TextChoices):
         OFF = "off", _("Off")
@@ -45,8 +52,12 @@ class Registrant(models.Model):
 
     ref = models.CharField(_("reference"), max_length=64, unique=True)
     user = models.OneToOneField(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-        related_name="registrant", limit_choices_to={"is_registrant": True},
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="registrant",
+        limit_choices_to={"is_registrant": True},
     )
     family_name = models.CharField(_("family name"), max_length=50)
     given_name = models.CharField(_("given name"), max_length=50)
@@ -55,56 +66,82 @@ class Registrant(models.Model):
     email = models.EmailField(_("e-mail address"), blank=True)
     phone = models.CharField(_("phone"), max_length=20, blank=True)
     birth_date = models.DateField(
-        _("birth date"), null=True, blank=True,
+        _("birth date"),
+        null=True,
+        blank=True,
         help_text=_("Used only for the legal exemptions for people aged 60 or over."),
     )
     postal_code = models.CharField(
-        _("postal code"), max_length=8, blank=True, validators=[postal_code_validator],
+        _("postal code"),
+        max_length=8,
+        blank=True,
+        validators=[postal_code_validator],
     )
     prefecture = models.CharField(_("prefecture"), max_length=10, blank=True)
     city = models.CharField(_("city"), max_length=50, blank=True)
     nearest_station = models.CharField(_("nearest station"), max_length=100, blank=True)
     agency_employment = models.CharField(
-        _("employment with the agency"), max_length=12, choices=AgencyEmployment.choices,
+        _("employment with the agency"),
+        max_length=12,
+        choices=AgencyEmployment.choices,
         default=AgencyEmployment.FIXED_TERM,
     )
     day_dispatch_exemption = models.CharField(
-        _("day-dispatch exemption"), max_length=20, blank=True,
-        choices=DayDispatchExemption.choices, default=DayDispatchExemption.NONE,
+        _("day-dispatch exemption"),
+        max_length=20,
+        blank=True,
+        choices=DayDispatchExemption.choices,
+        default=DayDispatchExemption.NONE,
     )
     day_dispatch_exemption_verified = models.CharField(
-        _("how the exemption was verified"), max_length=200, blank=True,
+        _("how the exemption was verified"),
+        max_length=200,
+        blank=True,
     )
     education = models.TextField(
-        _("education"), blank=True,
+        _("education"),
+        blank=True,
         help_text=_("Private: never shown to clients and never used for matching."),
     )
 
     # Desired conditions
     desired_duty_categories = models.ManyToManyField(
-        DutyCategory, verbose_name=_("desired duty categories"), blank=True,
+        DutyCategory,
+        verbose_name=_("desired duty categories"),
+        blank=True,
     )
-    min_hourly_wage = models.PositiveIntegerField(_("minimum hourly wage (yen)"), null=True, blank=True)
+    min_hourly_wage = models.PositiveIntegerField(
+        _("minimum hourly wage (yen)"), null=True, blank=True
+    )
     max_commute_minutes = models.PositiveSmallIntegerField(
-        _("maximum commute (minutes)"), null=True, blank=True,
+        _("maximum commute (minutes)"),
+        null=True,
+        blank=True,
     )
     contract_months_min = models.PositiveSmallIntegerField(
-        _("shortest contract wanted (months)"), null=True, blank=True,
+        _("shortest contract wanted (months)"),
+        null=True,
+        blank=True,
     )
     contract_months_max = models.PositiveSmallIntegerField(
-        _("longest contract wanted (months)"), null=True, blank=True,
+        _("longest contract wanted (months)"),
+        null=True,
+        blank=True,
     )
     desired_days = models.CharField(_("desired days"), max_length=100, blank=True)
     desired_hours = models.CharField(_("desired hours"), max_length=100, blank=True)
     available_from = models.DateField(_("available from"), null=True, blank=True)
     accepts_concurrent = models.BooleanField(_("accepts concurrent work"), default=False)
     transport_allowance_required = models.BooleanField(
-        _("transport allowance required"), default=False,
+        _("transport allowance required"),
+        default=False,
     )
 
     skills = models.ManyToManyField(Skill, verbose_name=_("skills"), blank=True)
     qualifications = models.ManyToManyField(
-        Qualification, verbose_name=_("qualifications"), blank=True,
+        Qualification,
+        verbose_name=_("qualifications"),
+        blank=True,
     )
 
     # Contact preferences and consent
@@ -112,7 +149,9 @@ class Registrant(models.Model):
     contact_by_email = models.BooleanField(_("contact by e-mail"), default=True)
     contact_by_phone = models.BooleanField(_("contact by phone"), default=False)
     alert_frequency = models.CharField(
-        _("job alerts"), max_length=10, choices=AlertFrequency.choices,
+        _("job alerts"),
+        max_length=10,
+        choices=AlertFrequency.choices,
         default=AlertFrequency.WEEKLY,
     )
     privacy_consent_at = models.DateTimeField(_("privacy consent given"), null=True, blank=True)
@@ -168,7 +207,9 @@ class DutyExperience(models.Model):
     duty = models.ForeignKey(Duty, verbose_name=_("duty"), on_delete=models.PROTECT)
     months = models.PositiveSmallIntegerField(_("months"))
     last_year = models.PositiveSmallIntegerField(
-        _("last year done"), null=True, blank=True,
+        _("last year done"),
+        null=True,
+        blank=True,
         validators=[MinValueValidator(1950), MaxValueValidator(2100)],
     )
 
@@ -194,18 +235,23 @@ class DirectEmployment(models.Model):
         OTHER = "other", _("Other")
 
     registrant = models.ForeignKey(
-        Registrant, on_delete=models.CASCADE, related_name="employment_history",
+        Registrant,
+        on_delete=models.CASCADE,
+        related_name="employment_history",
     )
     employer_corporate_number = models.CharField(_("employer's corporate number"), max_length=13)
     employer_name = models.CharField(_("employer"), max_length=200)
     start = models.DateField(_("start"))
     end = models.DateField(_("end"), null=True, blank=True)
     employment_type = models.CharField(
-        _("employment type"), max_length=12, choices=EmploymentType.choices,
+        _("employment type"),
+        max_length=12,
+        choices=EmploymentType.choices,
         default=EmploymentType.REGULAR,
     )
     retired_at_mandatory_age = models.BooleanField(
-        _("retired at a mandatory retirement age of 60 or more"), default=False,
+        _("retired at a mandatory retirement age of 60 or more"),
+        default=False,
     )
 
     class Meta:

@@ -10,6 +10,7 @@ from .models import Registrant
 @role_required(Role.REGISTRANT)
 def dashboard(request: HttpRequest) -> HttpResponse:
     registrant = get_object_or_404(
-        Registrant.objects.with_matching_relations(), user=request.user,
+        Registrant.objects.with_matching_relations(),
+        user=request.user,
     )
     return render(request, "registrants/dashboard.html", {"registrant": registrant})

@@ -10,16 +10,31 @@ class UserAdmin(BaseUserAdmin):
     ordering = ["email"]
     list_display = ["email", "display_name", "get_role_display", "is_active", "date_joined"]
     list_filter = [
-        "is_registrant", "is_coordinator", "is_case_sales", "is_service_sales",
-        "is_agency_admin", "is_active",
+        "is_registrant",
+        "is_coordinator",
+        "is_case_sales",
+        "is_service_sales",
+        "is_agency_admin",
+        "is_active",
     ]
     search_fields = ["email", "display_name"]
     fieldsets = [
         (None, {"fields": ["email", "password", "display_name", "language"]}),
-        (_("Roles"), {"fields": [
-            "is_registrant", "is_coordinator", "is_case_sales", "is_service_sales",
-            "is_agency_admin", "is_active", "is_staff", "is_superuser",
-        ]}),
+        (
+            _("Roles"),
+            {
+                "fields": [
+                    "is_registrant",
+                    "is_coordinator",
+                    "is_case_sales",
+                    "is_service_sales",
+                    "is_agency_admin",
+                    "is_active",
+                    "is_staff",
+                    "is_superuser",
+                ]
+            },
+        ),
         (_("Dates"), {"fields": ["last_login", "date_joined"]}),
     ]
     add_fieldsets = [(None, {"classes": ["wide"], "fields": ["email", "password1", "password2"]})]

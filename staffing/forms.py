@@ -8,7 +8,8 @@ from .models import AgencyEstablishment, AgencySettings, Role, User
 
 class EmailAuthenticationForm(AuthenticationForm):
     username = forms.EmailField(
-        label=_("E-mail address"), widget=forms.EmailInput(attrs={"autofocus": True, "autocomplete": "email"}),
+        label=_("E-mail address"),
+        widget=forms.EmailInput(attrs={"autofocus": True, "autocomplete": "email"}),
     )
 
 
@@ -19,7 +20,8 @@ class RegistrantSignUpForm(forms.Form):
     family_name_kana = forms.CharField(label=_("Family name (kana)"), max_length=50)
     given_name_kana = forms.CharField(label=_("Given name (kana)"), max_length=50)
     password = forms.CharField(
-        label=_("Password"), strip=False,
+        label=_("Password"),
+        strip=False,
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
         help_text=password_validation.password_validators_help_text_html(),
     )
@@ -40,7 +42,9 @@ class RegistrantSignUpForm(forms.Form):
         cleaned = super().clean()
         password = cleaned.get("password")
         if password:
-            candidate = User(email=cleaned.get("email", ""), display_name=cleaned.get("family_name", ""))
+            candidate = User(
+                email=cleaned.get("email", ""), display_name=cleaned.get("family_name", "")
+            )
             try:
                 password_validation.validate_password(password, candidate)
             except forms.ValidationError as error:
@@ -52,16 +56,29 @@ class AgencySettingsForm(forms.ModelForm):
     class Meta:
         model = AgencySettings
         fields = [
-            "name", "permit_number", "uses_coordinators", "proposals_per_registrant_per_week",
-            "messages_per_registrant_per_day", "response_target_hours", "step_target_days",
+            "name",
+            "permit_number",
+            "uses_coordinators",
+            "proposals_per_registrant_per_week",
+            "messages_per_registrant_per_day",
+            "response_target_hours",
+            "step_target_days",
             "equal_pay_method",
         ]
 
 
 AgencyEstablishmentFormSet = forms.modelformset_factory(
     AgencyEstablishment,
-    fields=["name", "postal_code", "address", "phone", "responsible_person", "uses_labour_agreement"],
-    extra=1, can_delete=True,
+    fields=[
+        "name",
+        "postal_code",
+        "address",
+        "phone",
+        "responsible_person",
+        "uses_labour_agreement",
+    ],
+    extra=1,
+    can_delete=True,
 )
 
 
@@ -72,10 +89,14 @@ class StaffUserForm(forms.Form):
     email = forms.EmailField(label=_("E-mail address"))
     display_name = forms.CharField(label=_("Name"), max_length=100)
     roles = forms.MultipleChoiceField(
-        label=_("Roles"), choices=STAFF_ROLE_CHOICES, widget=forms.CheckboxSelectMultiple,
+        label=_("Roles"),
+        choices=STAFF_ROLE_CHOICES,
+        widget=forms.CheckboxSelectMultiple,
     )
     password = forms.CharField(
-        label=_("Initial password"), strip=False, widget=forms.PasswordInput,
+        label=_("Initial password"),
+        strip=False,
+        widget=forms.PasswordInput,
         help_text=_("Tell it to the person; they can change it after logging in."),
     )
 

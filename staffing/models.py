@@ -13,9 +13,7 @@ class Role(models.TextChoices):
     AGENCY_ADMIN = "agency_admin", _("Agency admin")
 
 
-STAFF_ROLES = frozenset(
-    {Role.COORDINATOR, Role.CASE_SALES, Role.SERVICE_SALES, Role.AGENCY_ADMIN}
-)
+STAFF_ROLES = frozenset({Role.COORDINATOR, Role.CASE_SALES, Role.SERVICE_SALES, Role.AGENCY_ADMIN})
 _ROLE_FIELDS = {
     Role.REGISTRANT: "is_registrant",
     Role.COORDINATOR: "is_coordinator",
@@ -62,11 +60,14 @@ class User(AbstractBaseUser, PermissionsMixin):
     is_agency_admin = models.BooleanField(_("agency admin"), default=False)
     is_active = models.BooleanField(_("active"), default=True)
     is_staff = models.BooleanField(
-        _("admin site access"), default=False,
+        _("admin site access"),
+        default=False,
         help_text=_("Can log into the Django admin. Given to agency admins."),
     )
     language = models.CharField(
-        _("language"), max_length=8, default="ja",
+        _("language"),
+        max_length=8,
+        default="ja",
         choices=[("ja", _("Japanese")), ("en", _("English"))],
     )
     date_joined = models.DateTimeField(_("joined"), default=timezone.now)
@@ -84,8 +85,10 @@ class User(AbstractBaseUser, PermissionsMixin):
                 name="registrant_holds_no_staff_role",
                 condition=models.Q(is_registrant=False)
                 | models.Q(
-                    is_coordinator=False, is_case_sales=False,
-                    is_service_sales=False, is_agency_admin=False,
+                    is_coordinator=False,
+                    is_case_sales=False,
+                    is_service_sales=False,
+                    is_agency_admin=False,
                 ),
             ),
         ]
@@ -113,30 +116,39 @@ class AgencySettings(models.Model):
 
     name = models.CharField(_("agency name"), max_length=200, default="仲立ちスタッフ株式会社")
     permit_number = models.CharField(
-        _("dispatch business permit number"), max_length=40, blank=True,
+        _("dispatch business permit number"),
+        max_length=40,
+        blank=True,
         help_text=_("労働者派遣事業許可番号, e.g. 派13-000000"),
     )
     uses_coordinators = models.BooleanField(
-        _("works with coordinators"), default=True,
+        _("works with coordinators"),
+        default=True,
         help_text=_(
             "Off: registrants find and apply to jobs themselves and case sales reps screen them "
             "directly; coordinator pages and proposals are switched off."
         ),
     )
     proposals_per_registrant_per_week = models.PositiveSmallIntegerField(
-        _("proposals per registrant per week"), default=3,
+        _("proposals per registrant per week"),
+        default=3,
     )
     messages_per_registrant_per_day = models.PositiveSmallIntegerField(
-        _("messages per registrant per day"), default=5,
+        _("messages per registrant per day"),
+        default=5,
     )
     response_target_hours = models.PositiveSmallIntegerField(
-        _("response-time target (hours)"), default=24,
+        _("response-time target (hours)"),
+        default=24,
     )
     step_target_days = models.PositiveSmallIntegerField(
-        _("target days in one workflow step"), default=5,
+        _("target days in one workflow step"),
+        default=5,
     )
     equal_pay_method = models.CharField(
-        _("equal-pay method"), max_length=20, default="labour_agreement",
+        _("equal-pay method"),
+        max_length=20,
+        default="labour_agreement",
         choices=[
             ("labour_agreement", _("Labour-management agreement (労使協定方式)")),
             ("client_comparison", _("Client comparison (派遣先均等・均衡方式)")),
@@ -166,13 +178,19 @@ class AgencyEstablishment(models.Model):
     """One of the agency's own offices (派遣元事業所); the margin disclosure is made per office."""
 
     name = models.CharField(_("name"), max_length=200)
-    postal_code = models.CharField(_("postal code"), max_length=8, validators=[postal_code_validator])
+    postal_code = models.CharField(
+        _("postal code"), max_length=8, validators=[postal_code_validator]
+    )
     address = models.CharField(_("address"), max_length=300)
     phone = models.CharField(_("phone"), max_length=20, blank=True)
     responsible_person = models.CharField(
-        _("responsible person (派遣元責任者)"), max_length=100, blank=True,
+        _("responsible person (派遣元責任者)"),
+        max_length=100,
+        blank=True,
     )
-    uses_labour_agreement = models.BooleanField(_("uses a labour-management agreement"), default=True)
+    uses_labour_agreement = models.BooleanField(
+        _("uses a labour-management agreement"), default=True
+    )
 
     class Meta:
         verbose_name = _("agency establishment")
@@ -195,7 +213,11 @@ class AuditEvent(models.Model):
 
     at = models.DateTimeField(_("at"), default=timezone.now, db_index=True)
     actor = models.ForeignKey(
-        User, verbose_name=_("by"), null=True, blank=True, on_delete=models.SET_NULL,
+        User,
+        verbose_name=_("by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
         related_name="+",
     )
     action = models.CharField(_("action"), max_length=20, choices=Action.choices)

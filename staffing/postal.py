@@ -15,7 +15,7 @@ class PostalAddress:
 
 
 def normalize(code: str) -> str:
-    """'100-0005', '１００００05' or ' 1000005 ' → '1000005'; anything else is returned digits-only."""
+    """'100-0005', '１００-００05' or ' 1000005 ' → '1000005' (digits only)."""
     translated = code.translate(str.maketrans("０１２３４５６７８９－ー", "0123456789--"))
     return "".join(ch for ch in translated if ch.isdigit())
 
@@ -35,6 +35,8 @@ def lookup(code: str) -> PostalAddress | None:
     except KeyError:
         return None
     return PostalAddress(
-        postal_code=digits, prefecture=found.prefecture, city=found.city,
+        postal_code=digits,
+        prefecture=found.prefecture,
+        city=found.city,
         town=found.neighborhood or "",
     )

@@ -14,7 +14,11 @@ _ROLE_FIELD = {
 
 @transaction.atomic
 def create_staff_user(
-    *, email: str, display_name: str, roles: Iterable[Role | str], password: str,
+    *,
+    email: str,
+    display_name: str,
+    roles: Iterable[Role | str],
+    password: str,
     by: User | None = None,
 ) -> User:
     """An agency admin creates a staff account; agency admins also get the Django admin."""
@@ -24,11 +28,19 @@ def create_staff_user(
     flags = {field: role in wanted for role, field in _ROLE_FIELD.items()}
     is_admin = Role.AGENCY_ADMIN in wanted
     user = User.objects.create_user(
-        email, password, display_name=display_name, is_staff=is_admin, is_superuser=is_admin,
+        email,
+        password,
+        display_name=display_name,
+        is_staff=is_admin,
+        is_superuser=is_admin,
         **flags,
     )
-    record_audit(actor=by, action=AuditEvent.Action.CHANGE, subject=f"user:{user.pk}",
-                 detail=f"staff account created with roles {sorted(r.value for r in wanted)}")
+    record_audit(
+        actor=by,
+        action=AuditEvent.Action.CHANGE,
+        subject=f"user:{user.pk}",
+        detail=f"staff account created with roles {sorted(r.value for r in wanted)}",
+    )
     return user
 
 

@@ -196,7 +196,8 @@ WHITENOISE_AUTOREFRESH = DEBUG
 # Mail goes through Django's mail framework, so any provider's backend can be configured.
 EMAIL_BACKEND_PATH = env_str(
     "EMAIL_BACKEND",
-    "django.core.mail.backends.smtp.EmailBackend" if PRODUCTION
+    "django.core.mail.backends.smtp.EmailBackend"
+    if PRODUCTION
     else "django.core.mail.backends.console.EmailBackend",
 )
 _MAIL_OPTIONS: dict = {}
@@ -231,8 +232,9 @@ CELERY_TASK_DEFAULT_QUEUE = env_str("CELERY_QUEUE", "nakadachi")
 CELERY_BEAT_SCHEDULE: dict = {}
 
 if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache",
-                          "LOCATION": REDIS_URL}}
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+    }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 

@@ -30,9 +30,14 @@ def healthz(request: HttpRequest) -> HttpResponse:
 
 def home(request: HttpRequest) -> HttpResponse:
     latest = Job.objects.open().select_related("duty_category").order_by("-published_at", "-pk")[:6]
-    return render(request, "staffing/home.html", {
-        "latest_jobs": latest, "open_count": Job.objects.open().count(),
-    })
+    return render(
+        request,
+        "staffing/home.html",
+        {
+            "latest_jobs": latest,
+            "open_count": Job.objects.open().count(),
+        },
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -43,9 +48,12 @@ def signup(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         registrant = registrant_services.sign_up_registrant(
-            email=data["email"], password=data["password"],
-            family_name=data["family_name"], given_name=data["given_name"],
-            family_name_kana=data["family_name_kana"], given_name_kana=data["given_name_kana"],
+            email=data["email"],
+            password=data["password"],
+            family_name=data["family_name"],
+            given_name=data["given_name"],
+            family_name_kana=data["family_name_kana"],
+            given_name_kana=data["given_name_kana"],
             language=(get_language() or "ja")[:2],
         )
         login(request, registrant.user, backend="django.contrib.auth.backends.ModelBackend")
@@ -60,7 +68,9 @@ def agency_settings(request: HttpRequest) -> HttpResponse:
     agency = AgencySettings.load()
     form = AgencySettingsForm(request.POST or None, instance=agency, prefix="agency")
     formset = AgencyEstablishmentFormSet(
-        request.POST or None, queryset=AgencyEstablishment.objects.all(), prefix="office",
+        request.POST or None,
+        queryset=AgencyEstablishment.objects.all(),
+        prefix="office",
     )
     if request.method == "POST" and form.is_valid() and formset.is_valid():
         with transaction.atomic():
@@ -77,8 +87,10 @@ def staff_list(request: HttpRequest) -> HttpResponse:
     form = StaffUserForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         user = services.create_staff_user(
-            email=form.cleaned_data["email"], display_name=form.cleaned_data["display_name"],
-            roles=form.cleaned_data["roles"], password=form.cleaned_data["password"],
+            email=form.cleaned_data["email"],
+            display_name=form.cleaned_data["display_name"],
+            roles=form.cleaned_data["roles"],
+            password=form.cleaned_data["password"],
             by=request.user,
         )
         messages.success(request, _("Staff account %(email)s created.") % {"email": user.email})

@@ -41,7 +41,9 @@ def pytest_collection_modifyitems(config, items):
         return
     kept, left_out = [], []
     for item in items:
-        needs = [name for name, is_missing in missing.items() if is_missing and name in item.keywords]
+        needs = [
+            name for name, is_missing in missing.items() if is_missing and name in item.keywords
+        ]
         (left_out if needs else kept).append(item)
     if left_out:
         config.hook.pytest_deselected(items=left_out)
@@ -68,7 +70,9 @@ def pytest_sessionfinish(session, exitstatus):
     reporter = session.config.pluginmanager.get_plugin("terminalreporter")
     skipped = reporter.stats.get("skipped", []) if reporter else []
     if skipped:
-        reporter.write_line(f"FAILED: {len(skipped)} skipped tests in a NAKADACHI_REQUIRE_ALL run", red=True)
+        reporter.write_line(
+            f"FAILED: {len(skipped)} skipped tests in a NAKADACHI_REQUIRE_ALL run", red=True
+        )
         session.exitstatus = 1
 
 
@@ -110,7 +114,9 @@ def service_sales(db):
 
 @pytest.fixture
 def agency_admin(db):
-    return StaffFactory(is_agency_admin=True, is_staff=True, is_superuser=True, display_name="管理 三郎")
+    return StaffFactory(
+        is_agency_admin=True, is_staff=True, is_superuser=True, display_name="管理 三郎"
+    )
 
 
 @pytest.fixture
@@ -122,7 +128,8 @@ def celery_worker(transactional_db, tmp_path):
     """
     queue = f"test-{uuid.uuid4().hex[:10]}"
     db = settings.DATABASES["default"]
-    database_url = f"postgres://{db['USER'] or 'postgres'}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
+    user, host, port = db["USER"] or "postgres", db["HOST"] or "127.0.0.1", db["PORT"] or 5432
+    database_url = f"postgres://{user}@{host}:{port}/{db['NAME']}"
     mail_dir = tmp_path / "mail"
     mail_dir.mkdir()
     env = {
@@ -134,16 +141,34 @@ def celery_worker(transactional_db, tmp_path):
         "EMAIL_FILE_PATH": str(mail_dir),
     }
     process = subprocess.Popen(
-        [sys.executable, "-m", "celery", "-A", "staffing", "worker", "--pool=solo",
-         "--concurrency=1", "-Q", queue, "--loglevel=WARNING", "--without-heartbeat",
-         "--without-gossip", "--without-mingle", "-n", f"{queue}@%h"],
-        cwd=ROOT, env=env,
+        [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "staffing",
+            "worker",
+            "--pool=solo",
+            "--concurrency=1",
+            "-Q",
+            queue,
+            "--loglevel=WARNING",
+            "--without-heartbeat",
+            "--without-gossip",
+            "--without-mingle",
+            "-n",
+            f"{queue}@%h",
+        ],
+        cwd=ROOT,
+        env=env,
     )
     previous_queue = celery_app.conf.task_default_queue
     celery_app.conf.task_default_queue = queue
     try:
         deadline = time.monotonic() + 60
-        while not celery_app.control.ping(destination=[f"{queue}@{os.uname().nodename}"], timeout=1):
+        while not celery_app.control.ping(
+            destination=[f"{queue}@{os.uname().nodename}"], timeout=1
+        ):
             if process.poll() is not None or time.monotonic() > deadline:
                 raise RuntimeError("the Celery worker did not start")
         yield WorkerHandle(process=process, queue=queue, mail_dir=mail_dir)

@@ -18,16 +18,24 @@ class AssignmentQuerySet(models.QuerySet):
 
 class Assignment(models.Model):
     registrant = models.ForeignKey(
-        "registrants.Registrant", verbose_name=_("registrant"), on_delete=models.CASCADE,
+        "registrants.Registrant",
+        verbose_name=_("registrant"),
+        on_delete=models.CASCADE,
         related_name="assignments",
     )
     unit = models.ForeignKey(
-        Unit, verbose_name=_("organizational unit"), on_delete=models.PROTECT,
+        Unit,
+        verbose_name=_("organizational unit"),
+        on_delete=models.PROTECT,
         related_name="assignments",
     )
     job = models.ForeignKey(
-        "jobs.Job", verbose_name=_("job case"), null=True, blank=True,
-        on_delete=models.SET_NULL, related_name="assignments",
+        "jobs.Job",
+        verbose_name=_("job case"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="assignments",
     )
     start = models.DateField(_("start"))
     end = models.DateField(_("end"))
@@ -42,10 +50,12 @@ class Assignment(models.Model):
         ordering = ["-start"]
         constraints = [
             models.UniqueConstraint(
-                fields=["registrant", "unit", "start"], name="assignment_once_per_start",
+                fields=["registrant", "unit", "start"],
+                name="assignment_once_per_start",
             ),
             models.CheckConstraint(
-                name="assignment_end_not_before_start", condition=models.Q(end__gte=models.F("start")),
+                name="assignment_end_not_before_start",
+                condition=models.Q(end__gte=models.F("start")),
             ),
         ]
 

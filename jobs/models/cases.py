@@ -29,9 +29,9 @@ class JobQuerySet(models.QuerySet):
         return self.filter(case_sales=user)
 
     def with_public_relations(self):
-        return self.select_related(
-            "unit__establishment__client", "duty_category"
-        ).prefetch_related("duties__duty", "skills", "qualifications")
+        return self.select_related("unit__establishment__client", "duty_category").prefetch_related(
+            "duties__duty", "skills", "qualifications"
+        )
 
 
 class Job(models.Model):
@@ -49,44 +49,70 @@ class Job(models.Model):
 
     ref = models.CharField(_("reference"), max_length=64, unique=True)
     unit = models.ForeignKey(
-        Unit, verbose_name=_("organizational unit"), on_delete=models.PROTECT, related_name="jobs",
+        Unit,
+        verbose_name=_("organizational unit"),
+        on_delete=models.PROTECT,
+        related_name="jobs",
     )
     case_sales = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("case sales rep"), null=True, blank=True,
-        on_delete=models.SET_NULL, related_name="cases", limit_choices_to={"is_case_sales": True},
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("case sales rep"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="cases",
+        limit_choices_to={"is_case_sales": True},
     )
     status = models.CharField(
-        _("status"), max_length=10, choices=Status.choices, default=Status.DRAFT, db_index=True,
+        _("status"),
+        max_length=10,
+        choices=Status.choices,
+        default=Status.DRAFT,
+        db_index=True,
     )
     title = models.CharField(_("title"), max_length=200)
     description = models.TextField(_("description"), blank=True)
     duty_category = models.ForeignKey(
-        DutyCategory, verbose_name=_("duty category"), null=True, blank=True,
-        on_delete=models.SET_NULL, related_name="jobs",
+        DutyCategory,
+        verbose_name=_("duty category"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="jobs",
     )
     skills = models.ManyToManyField(Skill, verbose_name=_("skills"), blank=True)
     qualifications = models.ManyToManyField(
-        Qualification, verbose_name=_("qualifications"), blank=True,
+        Qualification,
+        verbose_name=_("qualifications"),
+        blank=True,
     )
     hourly_wage = models.PositiveIntegerField(_("hourly wage (yen)"))
     transport_allowance = models.CharField(
-        _("transport allowance"), max_length=10, choices=TransportAllowance.choices,
+        _("transport allowance"),
+        max_length=10,
+        choices=TransportAllowance.choices,
         default=TransportAllowance.FULL,
     )
     transport_cap_per_month = models.PositiveIntegerField(
-        _("transport allowance cap per month (yen)"), null=True, blank=True,
+        _("transport allowance cap per month (yen)"),
+        null=True,
+        blank=True,
     )
     work_days = models.CharField(_("working days"), max_length=100, blank=True)
     work_hours = models.CharField(_("working hours"), max_length=100, blank=True)
     start = models.DateField(_("start"))
     end = models.DateField(_("end"), null=True, blank=True)
     employment_contract_days = models.PositiveIntegerField(
-        _("employment contract length (days)"), null=True, blank=True,
+        _("employment contract length (days)"),
+        null=True,
+        blank=True,
     )
     renewal_possible = models.BooleanField(_("renewal possible"), default=True)
     headcount = models.PositiveSmallIntegerField(_("headcount"), default=1)
     postal_code = models.CharField(
-        _("postal code of the workplace"), max_length=8, validators=[postal_code_validator],
+        _("postal code of the workplace"),
+        max_length=8,
+        validators=[postal_code_validator],
     )
     prefecture = models.CharField(_("prefecture"), max_length=10, blank=True, db_index=True)
     city = models.CharField(_("city"), max_length=50, blank=True)

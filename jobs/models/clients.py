@@ -30,13 +30,19 @@ class Client(models.Model):
     ref = models.CharField(_("reference"), max_length=64, unique=True)
     name = models.CharField(_("name"), max_length=200)
     corporate_number = models.CharField(
-        _("corporate number (法人番号)"), max_length=13, unique=True,
+        _("corporate number (法人番号)"),
+        max_length=13,
+        unique=True,
         validators=[validate_corporate_number],
     )
     industry = models.CharField(_("industry"), max_length=100, blank=True)
     service_sales = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("service sales"), null=True, blank=True,
-        on_delete=models.SET_NULL, related_name="clients",
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("service sales"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="clients",
         limit_choices_to={"is_service_sales": True},
     )
     notes = models.TextField(_("notes"), blank=True)
@@ -53,19 +59,28 @@ class Client(models.Model):
 class Establishment(models.Model):
     ref = models.CharField(_("reference"), max_length=64, unique=True)
     client = models.ForeignKey(
-        Client, verbose_name=_("client"), on_delete=models.CASCADE, related_name="establishments",
+        Client,
+        verbose_name=_("client"),
+        on_delete=models.CASCADE,
+        related_name="establishments",
     )
     name = models.CharField(_("name"), max_length=200)
     postal_code = models.CharField(
-        _("postal code"), max_length=8, validators=[postal_code_validator],
+        _("postal code"),
+        max_length=8,
+        validators=[postal_code_validator],
     )
     address = models.CharField(_("address"), max_length=300, blank=True)
     conflict_date = models.DateField(
-        _("conflict date (抵触日)"), null=True, blank=True,
+        _("conflict date (抵触日)"),
+        null=True,
+        blank=True,
         help_text=_("Notified by the client: the first day past the 3-year establishment limit."),
     )
     conflict_date_extended_to = models.DateField(
-        _("extended conflict date"), null=True, blank=True,
+        _("extended conflict date"),
+        null=True,
+        blank=True,
         help_text=_("After the client heard its majority union or representative (40条の2)."),
     )
 
@@ -85,7 +100,9 @@ class Establishment(models.Model):
 class Unit(models.Model):
     ref = models.CharField(_("reference"), max_length=64, unique=True)
     establishment = models.ForeignKey(
-        Establishment, verbose_name=_("establishment"), on_delete=models.CASCADE,
+        Establishment,
+        verbose_name=_("establishment"),
+        on_delete=models.CASCADE,
         related_name="units",
     )
     name = models.CharField(_("name"), max_length=200)

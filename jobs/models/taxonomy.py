@@ -31,15 +31,24 @@ class DutyCategory(BilingualName):
 
 class Duty(BilingualName):
     category = models.ForeignKey(
-        DutyCategory, verbose_name=_("category"), on_delete=models.PROTECT, related_name="duties",
+        DutyCategory,
+        verbose_name=_("category"),
+        on_delete=models.PROTECT,
+        related_name="duties",
     )
     day_dispatch_exempt = models.BooleanField(
-        _("exempt from the day-dispatch ban"), default=False,
-        help_text=_("One of the designated work types of 派遣法35条の4 (e.g. filing, interpreting)."),
+        _("exempt from the day-dispatch ban"),
+        default=False,
+        help_text=_(
+            "One of the designated work types of 派遣法35条の4 (e.g. filing, interpreting)."
+        ),
     )
     prohibited = models.BooleanField(
-        _("may not be dispatched"), default=False,
-        help_text=_("Work banned from dispatch by 派遣法4条 (port cargo, construction, security …)."),
+        _("may not be dispatched"),
+        default=False,
+        help_text=_(
+            "Work banned from dispatch by 派遣法4条 (port cargo, construction, security …)."
+        ),
     )
 
     class Meta(BilingualName.Meta):

@@ -20,7 +20,8 @@ SIGNUP = {
 
 @pytest.mark.django_db
 def test_signup_creates_a_registrant_login_with_consent_and_sends_a_welcome_mail(
-    client, django_capture_on_commit_callbacks,
+    client,
+    django_capture_on_commit_callbacks,
 ):
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(reverse("staffing:signup"), SIGNUP)
@@ -39,9 +40,12 @@ def test_signup_creates_a_registrant_login_with_consent_and_sends_a_welcome_mail
 
 
 @pytest.mark.django_db
-def test_signup_refuses_a_taken_email_and_missing_consent_naming_the_fields(client, registrant_user):
+def test_signup_refuses_a_taken_email_and_missing_consent_naming_the_fields(
+    client, registrant_user
+):
     response = client.post(
-        reverse("staffing:signup"), {**SIGNUP, "email": registrant_user.email, "privacy_consent": ""},
+        reverse("staffing:signup"),
+        {**SIGNUP, "email": registrant_user.email, "privacy_consent": ""},
     )
 
     form = response.context["form"]
@@ -53,7 +57,8 @@ def test_signup_refuses_a_taken_email_and_missing_consent_naming_the_fields(clie
 @pytest.mark.django_db
 def test_login_is_by_email_and_case_insensitive(client, registrant_user):
     response = client.post(
-        reverse("staffing:login"), {"username": registrant_user.email.upper(), "password": PASSWORD},
+        reverse("staffing:login"),
+        {"username": registrant_user.email.upper(), "password": PASSWORD},
     )
     assert response.status_code == 302
     assert int(client.session["_auth_user_id"]) == registrant_user.pk
@@ -67,7 +72,9 @@ def test_registrant_cannot_open_agency_settings(client, registrant_user):
 
 
 @pytest.mark.django_db
-def test_agency_admin_switches_coordinators_off_and_adds_an_agency_establishment(client, agency_admin):
+def test_agency_admin_switches_coordinators_off_and_adds_an_agency_establishment(
+    client, agency_admin
+):
     client.force_login(agency_admin)
     AgencySettings.load()
     data = {
@@ -79,11 +86,16 @@ def test_agency_admin_switches_coordinators_off_and_adds_an_agency_establishment
         "agency-response_target_hours": "24",
         "agency-step_target_days": "5",
         "agency-equal_pay_method": "labour_agreement",
-        "office-TOTAL_FORMS": "1", "office-INITIAL_FORMS": "0",
-        "office-MIN_NUM_FORMS": "0", "office-MAX_NUM_FORMS": "1000",
-        "office-0-name": "新宿支店", "office-0-postal_code": "160-0023",
-        "office-0-address": "東京都新宿区西新宿1-1-1", "office-0-phone": "03-0000-0000",
-        "office-0-responsible_person": "管理 三郎", "office-0-uses_labour_agreement": "on",
+        "office-TOTAL_FORMS": "1",
+        "office-INITIAL_FORMS": "0",
+        "office-MIN_NUM_FORMS": "0",
+        "office-MAX_NUM_FORMS": "1000",
+        "office-0-name": "新宿支店",
+        "office-0-postal_code": "160-0023",
+        "office-0-address": "東京都新宿区西新宿1-1-1",
+        "office-0-phone": "03-0000-0000",
+        "office-0-responsible_person": "管理 三郎",
+        "office-0-uses_labour_agreement": "on",
     }
 
     response = client.post(reverse("staffing:agency_settings"), data)
@@ -99,10 +111,15 @@ def test_agency_admin_switches_coordinators_off_and_adds_an_agency_establishment
 @pytest.mark.django_db
 def test_agency_admin_creates_a_staff_account_holding_both_sales_roles(client, agency_admin):
     client.force_login(agency_admin)
-    response = client.post(reverse("staffing:staff_list"), {
-        "email": "eigyo@agency.example.jp", "display_name": "営業 一郎",
-        "roles": ["case_sales", "service_sales"], "password": "tsuki-to-umi-42",
-    })
+    response = client.post(
+        reverse("staffing:staff_list"),
+        {
+            "email": "eigyo@agency.example.jp",
+            "display_name": "営業 一郎",
+            "roles": ["case_sales", "service_sales"],
+            "password": "tsuki-to-umi-42",
+        },
+    )
 
     assert response.status_code == 302
     created = User.objects.get(email="eigyo@agency.example.jp")
@@ -115,10 +132,15 @@ def test_agency_admin_creates_a_staff_account_holding_both_sales_roles(client, a
 @pytest.mark.django_db
 def test_only_agency_admins_create_staff_accounts(client, case_sales):
     client.force_login(case_sales)
-    response = client.post(reverse("staffing:staff_list"), {
-        "email": "x@agency.example.jp", "display_name": "x", "roles": ["agency_admin"],
-        "password": "tsuki-to-umi-42",
-    })
+    response = client.post(
+        reverse("staffing:staff_list"),
+        {
+            "email": "x@agency.example.jp",
+            "display_name": "x",
+            "roles": ["agency_admin"],
+            "password": "tsuki-to-umi-42",
+        },
+    )
     assert response.status_code == 403
     assert not User.objects.filter(email="x@agency.example.jp").exists()
 
@@ -135,9 +157,13 @@ def test_a_registrant_can_never_hold_a_staff_role():
 def test_coordinator_workspace_disappears_when_the_agency_drops_coordinators(client, coordinator):
     client.force_login(coordinator)
     assert client.get(reverse("coordinators:workspace")).status_code == 200
-    assert "コーディネーター業務" in [str(label) for label, _url in client.get("/").context["navigation"]]
+    assert "コーディネーター業務" in [
+        str(label) for label, _url in client.get("/").context["navigation"]
+    ]
 
     AgencySettings.objects.filter(pk=AgencySettings.load().pk).update(uses_coordinators=False)
 
     assert client.get(reverse("coordinators:workspace")).status_code == 404
-    assert "コーディネーター業務" not in [str(label) for label, _url in client.get("/").context["navigation"]]
+    assert "コーディネーター業務" not in [
+        str(label) for label, _url in client.get("/").context["navigation"]
+    ]

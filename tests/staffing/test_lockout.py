@@ -14,7 +14,9 @@ HOME = "198.51.100.23"
 
 def _login(client, email, password, address):
     return client.post(
-        reverse("staffing:login"), {"username": email, "password": password}, REMOTE_ADDR=address,
+        reverse("staffing:login"),
+        {"username": email, "password": password},
+        REMOTE_ADDR=address,
     )
 
 

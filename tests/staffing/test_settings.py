@@ -11,8 +11,12 @@ ROOT = Path(__file__).resolve().parents[2]
 def _run(code: str, **env: str) -> subprocess.CompletedProcess:
     clean = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "REDIS_URL", "DEBUG"}}
     return subprocess.run(
-        [sys.executable, "-c", code], cwd=ROOT, env={**clean, **env},
-        capture_output=True, text=True, timeout=120,
+        [sys.executable, "-c", code],
+        cwd=ROOT,
+        env={**clean, **env},
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
 
 
@@ -28,7 +32,9 @@ def test_malformed_database_url_stops_startup_naming_the_variable():
 def test_non_integer_number_setting_stops_startup_naming_the_variable():
     result = _run(SETUP, LOGIN_FAILURE_LIMIT="five")
     assert result.returncode != 0
-    assert "ImproperlyConfigured: LOGIN_FAILURE_LIMIT must be an integer, got 'five'" in result.stderr
+    assert (
+        "ImproperlyConfigured: LOGIN_FAILURE_LIMIT must be an integer, got 'five'" in result.stderr
+    )
 
 
 def test_bad_boolean_stops_startup_naming_the_variable():
@@ -60,21 +66,30 @@ def test_database_and_redis_urls_switch_to_postgresql_and_a_real_broker():
     result = _run(
         SETUP + "; from django.conf import settings as s; "
         "print(s.DATABASES['default']['ENGINE'], s.CELERY_BROKER_URL, s.CELERY_TASK_ALWAYS_EAGER)",
-        DATABASE_URL="postgres://app@db.internal:5432/nakadachi", REDIS_URL="redis://cache:6379/0",
+        DATABASE_URL="postgres://app@db.internal:5432/nakadachi",
+        REDIS_URL="redis://cache:6379/0",
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.split() == [
-        "django.db.backends.postgresql", "redis://cache:6379/0", "False",
+        "django.db.backends.postgresql",
+        "redis://cache:6379/0",
+        "False",
     ]
 
 
 def test_production_settings_pass_the_deploy_check():
     result = subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
-        cwd=ROOT, capture_output=True, text=True, timeout=120,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
         env={
-            **{k: v for k, v in os.environ.items()
-               if k not in {"DATABASE_URL", "DEBUG", "DJANGO_ALLOW_ASYNC_UNSAFE"}},
+            **{
+                k: v
+                for k, v in os.environ.items()
+                if k not in {"DATABASE_URL", "DEBUG", "DJANGO_ALLOW_ASYNC_UNSAFE"}
+            },
             "SECRET_KEY": "x7#p2!" + "k" * 20 + "Qz9$w" + "m" * 30,
             "ALLOWED_HOSTS": "portal.example.jp",
         },

@@ -9,11 +9,18 @@ from registrants.models import Registrant
 @pytest.mark.postgres
 @pytest.mark.redis
 def test_signup_queues_the_welcome_mail_and_a_real_worker_sends_it(client, celery_worker):
-    response = client.post(reverse("staffing:signup"), {
-        "email": "worker.test@example.jp", "family_name": "鈴木", "given_name": "一郎",
-        "family_name_kana": "スズキ", "given_name_kana": "イチロウ",
-        "password": "kiri-no-mori-7", "privacy_consent": "on",
-    })
+    response = client.post(
+        reverse("staffing:signup"),
+        {
+            "email": "worker.test@example.jp",
+            "family_name": "鈴木",
+            "given_name": "一郎",
+            "family_name_kana": "スズキ",
+            "given_name_kana": "イチロウ",
+            "password": "kiri-no-mori-7",
+            "privacy_consent": "on",
+        },
+    )
     assert response.status_code == 302
     assert Registrant.objects.filter(email="worker.test@example.jp").exists()
 
