@@ -1,10 +1,9 @@
 from django.conf import settings
-from django.core.mail import send_mail
 from django.db import transaction
-from django.template.loader import render_to_string
-from django.utils import timezone, translation
+from django.utils import timezone
 
 from staffing.models import User
+from staffing.notifications import notify
 
 from .models import Registrant
 
@@ -21,8 +20,6 @@ def sign_up_registrant(
     language: str = "ja",
 ) -> Registrant:
     """A person registers on the portal: one login, one registrant record, consent recorded."""
-    from .tasks import task_send_welcome
-
     user = User.objects.create_user(
         email,
         password,
@@ -40,14 +37,12 @@ def sign_up_registrant(
         given_name_kana=given_name_kana,
         privacy_consent_at=timezone.now(),
     )
-    task_send_welcome.delay_on_commit(registrant_id=registrant.pk)
+    notify(
+        recipient=user,
+        kind="welcome",
+        event_key=f"welcome:{user.pk}",
+        template="welcome",
+        context={"registrant": registrant, "site_url": settings.SITE_URL},
+        url="/me/",
+    )
     return registrant
-
-
-def send_welcome_mail(*, registrant: Registrant) -> None:
-    language = registrant.user.language if registrant.user else "ja"
-    with translation.override(language):
-        context = {"registrant": registrant, "site_url": settings.SITE_URL}
-        subject = render_to_string("emails/welcome_subject.txt", context).strip()
-        body = render_to_string("emails/welcome.txt", context)
-    send_mail(subject, body, None, [registrant.email])

@@ -231,3 +231,62 @@ class AuditEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.actor} {self.action} {self.subject}"
+
+
+class NotificationQuerySet(models.QuerySet):
+    def in_app_for(self, user):
+        return self.filter(recipient=user, channel=Notification.Channel.IN_APP)
+
+    def unread(self):
+        return self.filter(read_at__isnull=True)
+
+    def backlog(self):
+        return self.filter(channel=Notification.Channel.EMAIL, status=Notification.State.PENDING)
+
+
+class Notification(models.Model):
+    """The outbox: written in the same transaction as the event, delivered by a Celery worker."""
+
+    class Channel(models.TextChoices):
+        EMAIL = "email", _("E-mail")
+        IN_APP = "in_app", _("In the portal")
+
+    class State(models.TextChoices):
+        PENDING = "pending", _("Waiting")
+        SENT = "sent", _("Sent")
+        FAILED = "failed", _("Failed")
+
+    recipient = models.ForeignKey(
+        User, verbose_name=_("recipient"), on_delete=models.CASCADE, related_name="notifications"
+    )
+    channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices)
+    kind = models.CharField(_("kind"), max_length=60)
+    event_key = models.CharField(
+        _("event"), max_length=120, help_text=_("One notification per event and channel.")
+    )
+    subject = models.CharField(_("subject"), max_length=200)
+    body = models.TextField(_("body"))
+    url = models.CharField(_("link"), max_length=300, blank=True)
+    status = models.CharField(
+        _("status"), max_length=10, choices=State.choices, default=State.PENDING, db_index=True
+    )
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    last_error = models.TextField(_("last error"), blank=True)
+    created_at = models.DateTimeField(_("created"), default=timezone.now, db_index=True)
+    sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
+    read_at = models.DateTimeField(_("read"), null=True, blank=True)
+
+    objects = NotificationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["recipient", "channel", "event_key"], name="notification_once_per_event"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.recipient} {self.channel} {self.kind}"

@@ -186,6 +186,7 @@ STORAGES = {
     },
 }
 MEDIA_ROOT = VAR_DIR / "media"
+IMPORT_MAX_BYTES = env_int("IMPORT_MAX_BYTES", 512 * 1024 * 1024)  # import_data/import_csv limit
 # Outside production, static files are served straight from the source folders (no collectstatic).
 WHITENOISE_USE_FINDERS = not PRODUCTION
 if not PRODUCTION:
@@ -229,7 +230,15 @@ CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TASK_DEFAULT_QUEUE = env_str("CELERY_QUEUE", "nakadachi")
-CELERY_BEAT_SCHEDULE: dict = {}
+# A broker that is down must not hang a web request: publish fails fast and the outbox sweep
+# delivers later.
+CELERY_TASK_PUBLISH_RETRY_POLICY = {
+    "max_retries": 2, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.5,
+}
+CELERY_BROKER_CONNECTION_TIMEOUT = 2
+CELERY_BEAT_SCHEDULE: dict = {
+    "sweep-outbox": {"task": "staffing.tasks.task_sweep_outbox", "schedule": 60.0},
+}
 
 if REDIS_URL:
     CACHES = {

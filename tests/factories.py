@@ -42,3 +42,61 @@ class RegistrantFactory(factory.django.DjangoModelFactory):
     postal_code = "150-0002"
     prefecture = "東京都"
     city = "渋谷区"
+
+
+class ClientFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "jobs.Client"
+
+    ref = factory.Sequence(lambda n: f"C{n:04d}")
+    name = factory.Sequence(lambda n: f"株式会社テスト{n}")
+    # Valid corporate numbers: the leading check digit computed from a 12-digit base.
+    corporate_number = factory.Sequence(lambda n: _corporate_number(f"{700000000000 + n:012d}"))
+    industry = "住宅"
+
+
+def _corporate_number(base: str) -> str:
+    from jobs.models.clients import corporate_number_check_digit
+
+    return f"{corporate_number_check_digit(base)}{base}"
+
+
+class EstablishmentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "jobs.Establishment"
+
+    ref = factory.Sequence(lambda n: f"E{n:04d}")
+    client = factory.SubFactory(ClientFactory)
+    name = "本社"
+    postal_code = "100-0005"
+    conflict_date = datetime.date(2029, 4, 1)
+
+
+class UnitFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "jobs.Unit"
+
+    ref = factory.Sequence(lambda n: f"U{n:04d}")
+    establishment = factory.SubFactory(EstablishmentFactory)
+    name = "経理課"
+
+
+class JobFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "jobs.Job"
+
+    ref = factory.Sequence(lambda n: f"J{n:05d}")
+    unit = factory.SubFactory(UnitFactory)
+    case_sales = factory.SubFactory(StaffFactory, is_case_sales=True)
+    status = "open"
+    title = "経理事務（月次決算補助あり）"
+    description = "仕訳入力と売掛金管理を担当していただきます。"
+    hourly_wage = 1600
+    transport_allowance = "full"
+    start = datetime.date(2027, 1, 1)
+    end = datetime.date(2027, 6, 30)
+    employment_contract_days = 181
+    headcount = 1
+    postal_code = "100-0005"
+    prefecture = "東京都"
+    city = "千代田区"
