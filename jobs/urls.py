@@ -1,10 +1,5 @@
-from django.urls import path
-
-from . import views
+from .urls_public import urlpatterns as public_urlpatterns
+from .urls_staff import urlpatterns as staff_urlpatterns
 
 app_name = "jobs"
-urlpatterns = [
-    path("", views.search, name="search"),
-    path("<int:job_id>/", views.detail, name="detail"),
-    path("staff/cases/", views.staff_cases, name="staff_cases"),
-]
+urlpatterns = public_urlpatterns + staff_urlpatterns

@@ -267,3 +267,34 @@ class DirectEmployment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.employer_name} {self.start}–{self.end or ''}"
+
+
+class Dismissal(models.Model):
+    """A registrant said "not for me" to a case; it is not proposed or alerted to them again."""
+
+    class Reason(models.TextChoices):
+        DUTIES = "duties", _("The duties do not fit me")
+        PAY = "pay", _("The pay is too low")
+        COMMUTE = "commute", _("Too far")
+        PERIOD = "period", _("The contract period does not fit")
+        HOURS = "hours", _("The days or hours do not fit")
+        SAME_WORKPLACE = "same_workplace", _("I do not want to go back to this workplace")
+        OTHER = "other", _("Other")
+
+    registrant = models.ForeignKey(Registrant, on_delete=models.CASCADE, related_name="dismissals")
+    job = models.ForeignKey(
+        "jobs.Job", verbose_name=_("job case"), on_delete=models.CASCADE, related_name="+"
+    )
+    reason = models.CharField(_("reason"), max_length=20, choices=Reason.choices)
+    note = models.CharField(_("note"), max_length=300, blank=True)
+    created_at = models.DateTimeField(_("dismissed"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("dismissed match")
+        verbose_name_plural = _("dismissed matches")
+        constraints = [
+            models.UniqueConstraint(fields=["registrant", "job"], name="dismiss_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.registrant} ✕ {self.job_id}"

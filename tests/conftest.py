@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.utils import translation
 
 from staffing.celery import app as celery_app
 
@@ -80,6 +81,14 @@ def pytest_sessionfinish(session, exitstatus):
 def _fast_password_hashing():
     # Hashing strength is Django's business; the suite only needs passwords to check out.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _japanese_by_default():
+    """Each test starts in the portal's default language, whatever the previous one switched to."""
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.deactivate()
 
 
 @pytest.fixture(autouse=True)

@@ -2,6 +2,7 @@ from .applications import Application, ApplicationEvent, Status
 from .assignments import Assignment
 from .cases import Job, JobConfidential, JobDuty, JobQuerySet
 from .clients import Client, Establishment, Unit
+from .matches import Match
 from .taxonomy import Duty, DutyCategory, Qualification, Skill
 
 __all__ = [
@@ -17,6 +18,7 @@ __all__ = [
     "JobConfidential",
     "JobDuty",
     "JobQuerySet",
+    "Match",
     "Qualification",
     "Skill",
     "Unit",
