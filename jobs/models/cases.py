@@ -109,6 +109,17 @@ class Job(models.Model):
     )
     renewal_possible = models.BooleanField(_("renewal possible"), default=True)
     headcount = models.PositiveSmallIntegerField(_("headcount"), default=1)
+    individual_limit_exemption = models.CharField(
+        _("exempt from the individual period limit"),
+        max_length=20,
+        blank=True,
+        choices=[
+            ("fixed_term_project", _("Fixed-term project (有期プロジェクト)")),
+            ("limited_days", _("10 days a month or fewer (日数限定業務)")),
+            ("leave_cover", _("Cover for maternity, childcare or nursing leave")),
+        ],
+        help_text=_("派遣法40条の2: such work is exempt from the 3-year individual limit."),
+    )
     postal_code = models.CharField(
         _("postal code of the workplace"),
         max_length=8,
