@@ -43,6 +43,9 @@ class Match(models.Model):
     caveats = models.JSONField(_("caveats"), default=list)
     blocks = models.JSONField(_("blocks"), default=list)
     computed_at = models.DateTimeField(_("computed"), default=timezone.now)
+    # A pair is kept while it is among the best of its case or among the best of its registrant.
+    in_job_top = models.BooleanField(_("among the case's best"), default=False)
+    in_registrant_top = models.BooleanField(_("among the registrant's best"), default=False)
 
     objects = MatchQuerySet.as_manager()
 
