@@ -10,6 +10,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -238,6 +239,10 @@ CELERY_TASK_PUBLISH_RETRY_POLICY = {
 CELERY_BROKER_CONNECTION_TIMEOUT = 2
 CELERY_BEAT_SCHEDULE: dict = {
     "sweep-outbox": {"task": "staffing.tasks.task_sweep_outbox", "schedule": 60.0},
+    "recompute-matches-nightly": {
+        "task": "jobs.tasks.task_recompute_all",
+        "schedule": crontab(hour=3, minute=0),
+    },
 }
 
 if REDIS_URL:

@@ -1,0 +1,544 @@
+"""The one adapter between the database and the matching engine (``jobs.matching``).
+
+It turns querysets into engine inputs (read with ``values_list``: at agency scale, model
+instances would cost more than the scoring), asks the engine for rankings, and stores the
+results as ``Match`` rows. A pair is kept while it is among the best ``TOP_N`` of its case or of
+its registrant; storing is a diff, so running a ranking twice leaves the same rows.
+"""
+
+import logging
+import threading
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date
+
+from django.db import transaction
+from django.db.models import Count, Max, Sum
+from django.utils import timezone
+
+from registrants.models import DirectEmployment, DutyExperience, Registrant
+
+from .matching import (
+    DirectEmployment as EngineEmployment,
+)
+from .matching import (
+    Experience,
+    JobCase,
+    JobMatrix,
+    MatchResult,
+    PastAssignment,
+    RegistrantMatrix,
+    RegistrantProfile,
+    Requirement,
+    explain,
+    location_for_postal_code,
+    rank_jobs_for_registrant,
+    rank_registrants_for_jobs,
+)
+from .matching.scoring import duty_summary
+from .models import Assignment, Duty, Job, JobDuty, Match
+from .requirement_check import check_requirements, job_texts
+
+logger = logging.getLogger(__name__)
+TOP_N = 50
+_STORED_FIELDS = ("score", "eligible", "factors", "caveats", "blocks")
+
+
+def today() -> date:
+    return timezone.localdate()
+
+
+# --- Django → engine -------------------------------------------------------------------------
+
+
+def _grouped(rows: Iterable[tuple]) -> dict[int, list[tuple]]:
+    grouped: dict[int, list[tuple]] = defaultdict(list)
+    for owner, *rest in rows:
+        grouped[owner].append(tuple(rest))
+    return grouped
+
+
+def registrant_profiles(ids: Iterable[int] | None = None) -> list[RegistrantProfile]:
+    """Engine profiles of the given registrants (all when ``ids`` is None), in id order."""
+    registrants = Registrant.objects.order_by("pk")
+    experiences = DutyExperience.objects.all()
+    skills = Registrant.skills.through.objects.all()
+    qualifications = Registrant.qualifications.through.objects.all()
+    categories = Registrant.desired_duty_categories.through.objects.all()
+    assignments = Assignment.objects.all()
+    employments = DirectEmployment.objects.all()
+    if ids is not None:
+        ids = list(ids)
+        registrants = registrants.filter(pk__in=ids)
+        experiences, skills, qualifications, categories, assignments, employments = (
+            qs.filter(registrant_id__in=ids)
+            for qs in (experiences, skills, qualifications, categories, assignments, employments)
+        )
+    experience_of = _grouped(
+        experiences.values_list("registrant_id", "duty__code", "months", "last_year")
+    )
+    skills_of = _grouped(skills.values_list("registrant_id", "skill__code"))
+    qualifications_of = _grouped(qualifications.values_list("registrant_id", "qualification__code"))
+    categories_of = _grouped(categories.values_list("registrant_id", "dutycategory__code"))
+    assignments_of = _grouped(
+        assignments.values_list(
+            "registrant_id",
+            "unit_id",
+            "unit__establishment_id",
+            "unit__establishment__client__corporate_number",
+            "start",
+            "end",
+        )
+    )
+    employment_of = _grouped(
+        employments.values_list(
+            "registrant_id", "employer_corporate_number", "start", "end", "retired_at_mandatory_age"
+        )
+    )
+    rows = registrants.values_list(
+        "pk",
+        "ref",
+        "birth_date",
+        "agency_employment",
+        "min_hourly_wage",
+        "max_commute_minutes",
+        "contract_months_min",
+        "contract_months_max",
+        "available_from",
+        "accepts_concurrent",
+        "transport_allowance_required",
+        "postal_code",
+        "day_dispatch_exemption",
+        "day_dispatch_exemption_verified",
+    )
+    profiles = []
+    for (pk, ref, birth, employment, wage, commute, months_min, months_max, available,
+         concurrent, allowance, postal_code, exemption, verified) in rows:  # fmt: skip
+        profiles.append(
+            RegistrantProfile(
+                id=pk,
+                ref=ref,
+                birth_date=birth,
+                indefinite_employment=employment == Registrant.AgencyEmployment.INDEFINITE,
+                experience=tuple(Experience(*row) for row in experience_of.get(pk, ())),
+                skills=frozenset(code for (code,) in skills_of.get(pk, ())),
+                qualifications=frozenset(code for (code,) in qualifications_of.get(pk, ())),
+                duty_categories=frozenset(code for (code,) in categories_of.get(pk, ())),
+                min_hourly_wage=wage,
+                max_commute_minutes=commute,
+                contract_months_min=months_min,
+                contract_months_max=months_max,
+                available_from=available,
+                accepts_concurrent=concurrent,
+                transport_allowance_required=allowance,
+                location=location_for_postal_code(postal_code) if postal_code else None,
+                assignments=tuple(PastAssignment(*row) for row in assignments_of.get(pk, ())),
+                employment_history=tuple(
+                    EngineEmployment(*row) for row in employment_of.get(pk, ())
+                ),
+                # A declared exemption counts only once the agency recorded how it verified it.
+                day_dispatch_exemption=(exemption or None) if verified else None,
+            )
+        )
+    return profiles
+
+
+def registrant_profile(registrant: Registrant) -> RegistrantProfile:
+    return registrant_profiles([registrant.pk])[0]
+
+
+def _duty_flags() -> dict[str, tuple[bool, bool]]:
+    return {
+        code: (exempt, prohibited)
+        for code, exempt, prohibited in Duty.objects.values_list(
+            "code", "day_dispatch_exempt", "prohibited"
+        )
+    }
+
+
+def job_cases(jobs: Iterable[Job]) -> list[JobCase]:
+    """Engine cases; ``jobs`` should come from ``_jobs_for_engine()``."""
+    flags = _duty_flags()
+    cases = []
+    for job in jobs:
+        duties = list(job.duties.all())
+        codes = [item.duty.code for item in duties]
+        establishment = job.unit.establishment
+        confidential = getattr(job, "confidential", None) if _has_confidential(job) else None
+        texts = job_texts(job) if confidential is not None else job_texts_public(job)
+        cases.append(
+            JobCase(
+                id=job.pk,
+                ref=job.ref,
+                unit_id=job.unit_id,
+                establishment_id=establishment.pk,
+                corporate_number=establishment.client.corporate_number,
+                establishment_conflict_date=establishment.effective_conflict_date,
+                required=tuple(
+                    Requirement(item.duty.code, item.min_months)
+                    for item in duties
+                    if item.kind == JobDuty.Kind.REQUIRED
+                ),
+                preferred=tuple(
+                    Requirement(item.duty.code, item.min_months)
+                    for item in duties
+                    if item.kind == JobDuty.Kind.PREFERRED
+                ),
+                skills=frozenset(skill.code for skill in job.skills.all()),
+                qualifications=frozenset(q.code for q in job.qualifications.all()),
+                hourly_wage=job.hourly_wage,
+                transport_allowance=job.transport_allowance,
+                transport_cap_per_month=job.transport_cap_per_month,
+                start=job.start,
+                end=job.end,
+                employment_contract_days=job.employment_contract_days,
+                location=location_for_postal_code(job.postal_code) if job.postal_code else None,
+                duty_category=job.duty_category.code if job.duty_category else None,
+                day_dispatch_exempt_work=bool(codes)
+                and all(flags.get(code, (False, False))[0] for code in codes),
+                prohibited_work=any(flags.get(code, (False, False))[1] for code in codes),
+                individual_limit_exempt_reason=job.individual_limit_exemption or None,
+                flagged_phrases=tuple(flag.phrase for flag in check_requirements(texts)),
+            )
+        )
+    return cases
+
+
+def _has_confidential(job: Job) -> bool:
+    try:
+        job.confidential  # noqa: B018 - a reverse one-to-one raises when absent
+    except Job.confidential.RelatedObjectDoesNotExist:
+        return False
+    return True
+
+
+def job_texts_public(job: Job) -> dict[str, str]:
+    return {"title": job.title, "description": job.description, "dress_code": job.dress_code}
+
+
+def _jobs_for_engine(queryset=None):
+    queryset = Job.objects.all() if queryset is None else queryset
+    return queryset.select_related(
+        "unit__establishment__client", "duty_category", "confidential"
+    ).prefetch_related("duties__duty", "skills", "qualifications")
+
+
+def job_case(job: Job) -> JobCase:
+    return job_cases(_jobs_for_engine(Job.objects.filter(pk=job.pk)))[0]
+
+
+# --- Cached matrices ---------------------------------------------------------------------------
+# A worker keeps the registrant matrix between tasks and rebuilds it only when registrant data
+# changed: building it for 100,000 registrants costs seconds, ranking one case milliseconds.
+
+_cache_lock = threading.Lock()
+_cache: dict[str, tuple[tuple, object]] = {}
+
+
+def _registrants_version() -> tuple:
+    registrants = Registrant.objects.aggregate(n=Count("pk"), at=Max("updated_at"))
+    experience = DutyExperience.objects.aggregate(n=Count("pk"), months=Sum("months"))
+    assignments = Assignment.objects.aggregate(n=Count("pk"), last=Max("pk"))
+    history = DirectEmployment.objects.aggregate(n=Count("pk"), last=Max("pk"))
+    return (
+        tuple(registrants.values()),
+        tuple(experience.values()),
+        tuple(assignments.values()),
+        tuple(history.values()),
+    )
+
+
+def _open_jobs_version() -> tuple:
+    return tuple(Job.objects.open().aggregate(n=Count("pk"), at=Max("updated_at")).values())
+
+
+def _cached(key: str, version: tuple, build):
+    with _cache_lock:
+        found = _cache.get(key)
+        if found and found[0] == version:
+            return found[1]
+        value = build()
+        _cache[key] = (version, value)
+        return value
+
+
+def registrant_matrix() -> RegistrantMatrix:
+    return _cached(
+        "registrants",
+        _registrants_version(),
+        lambda: RegistrantMatrix.from_profiles(registrant_profiles()),
+    )
+
+
+def open_job_matrix() -> JobMatrix:
+    return _cached(
+        "open_jobs",
+        _open_jobs_version(),
+        lambda: JobMatrix.from_jobs(job_cases(_jobs_for_engine(Job.objects.open()))),
+    )
+
+
+def forget_cache() -> None:
+    with _cache_lock:
+        _cache.clear()
+
+
+# --- Rankings ------------------------------------------------------------------------------------
+
+
+def rank_jobs(job_ids: list[int], *, top_n: int = TOP_N, matrix: RegistrantMatrix | None = None):
+    """Rank open cases against every registrant and store each case's best."""
+    R = matrix or registrant_matrix()
+    jobs = list(_jobs_for_engine(Job.objects.open().filter(pk__in=job_ids)))
+    cases = job_cases(jobs)
+    on = today()
+    results: list[MatchResult] = []
+    if cases and len(R):
+        J = JobMatrix.from_jobs(cases)
+        rankings = rank_registrants_for_jobs(R, J, None, top_n, today=on)
+        related = _related_registrants(R)
+        for ranking, case in zip(rankings, cases, strict=True):
+            results.extend(explain(R.profiles[i], case, on) for i in ranking.registrant_indices)
+            floor = float(ranking.scores[-1]) if len(ranking.scores) >= top_n else 0.0
+            for index in related.get(case.unit_id, set()) | related.get(
+                case.corporate_number, set()
+            ):
+                result = explain(R.profiles[index], case, on)
+                if not result.eligible and result.score >= floor:
+                    results.append(result)
+    closed = set(job_ids) - {case.id for case in cases}
+    return _store_for_jobs(job_ids=[case.id for case in cases], closed=closed, results=results)
+
+
+def _related_registrants(R: RegistrantMatrix) -> dict:
+    """Registrant indices by unit they worked in and by legal entity that employed them."""
+    related: dict = defaultdict(set)
+    for index, profile in enumerate(R.profiles):
+        for assignment in profile.assignments:
+            related[assignment.unit_id].add(index)
+        for employment in profile.employment_history:
+            related[employment.corporate_number].add(index)
+    return related
+
+
+def rank_job(*, job_id: int, top_n: int = TOP_N) -> int:
+    return rank_jobs([job_id], top_n=top_n)
+
+
+def rank_registrant(*, registrant_id: int, top_n: int = TOP_N) -> int:
+    """Rank one registrant against every open case and store their best (and refresh every
+    stored pair of theirs)."""
+    profiles = registrant_profiles([registrant_id])
+    if not profiles:
+        return 0
+    [profile] = profiles
+    J = open_job_matrix()
+    on = today()
+    results: dict[int, MatchResult] = {}
+    if len(J):
+        R1 = RegistrantMatrix.from_profiles([profile])
+        ranking = rank_jobs_for_registrant(R1, J, 0, top_n, today=on)
+        for job_index in ranking.job_indices:
+            result = explain(profile, J.jobs[job_index], on)
+            results[result.job_id] = result
+    top = set(results)
+    index_of = {int(job_id): j for j, job_id in enumerate(J.ids)}
+    for job_id in Match.objects.filter(registrant_id=registrant_id).values_list(
+        "job_id", flat=True
+    ):
+        if job_id not in results and job_id in index_of:
+            results[job_id] = explain(profile, J.jobs[index_of[job_id]], on)
+    return _store_for_registrant(
+        registrant_id=registrant_id, top=top, results=list(results.values())
+    )
+
+
+def ensure_registrant_ranked(registrant: Registrant) -> None:
+    """Rank a registrant on demand when nothing was computed since their profile last changed."""
+    latest = Match.objects.filter(registrant=registrant, in_registrant_top=True).aggregate(
+        at=Max("computed_at")
+    )["at"]
+    if latest is None or latest < registrant.updated_at:
+        rank_registrant(registrant_id=registrant.pk)
+
+
+def recompute_all(*, top_n: int = TOP_N, chunk: int | None = None) -> int:
+    """Every open case against every registrant, in one process. Returns rows stored."""
+    R = registrant_matrix()
+    ids = list(Job.objects.open().order_by("pk").values_list("pk", flat=True))
+    stored = 0
+    step = chunk or max(len(ids), 1)
+    for lo in range(0, len(ids), step):
+        stored += rank_jobs(ids[lo : lo + step], top_n=top_n, matrix=R)
+    remove_closed()
+    return stored
+
+
+def remove_closed() -> int:
+    deleted, _ = Match.objects.exclude(job__status=Job.Status.OPEN).delete()
+    return deleted
+
+
+# --- One pair, live ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Coverage:
+    duty: Duty
+    kind: str
+    min_months: int
+    months_had: int
+    covered: bool
+
+
+@dataclass(frozen=True)
+class PairView:
+    score: float
+    eligible: bool
+    factors: dict
+    caveats: list
+    blocks: list
+    coverage: list[Coverage]
+
+
+def explain_pair(*, job: Job, registrant: Registrant) -> PairView:
+    """The score, reasons, caveats, blocks and requirement coverage of one pair, computed now."""
+    profile = registrant_profile(registrant)
+    result = explain(profile, job_case(job), today())
+    summary = duty_summary(profile.experience)
+    coverage = []
+    duties = sorted(
+        job.duties.select_related("duty"),
+        key=lambda item: (item.kind != JobDuty.Kind.REQUIRED, -item.min_months, item.pk),
+    )
+    for item in duties:
+        months = int(summary.get(item.duty.code, (0, 0))[0])
+        covered = months >= item.min_months if item.min_months else months > 0
+        coverage.append(Coverage(item.duty, item.kind, item.min_months, months, covered))
+    return PairView(
+        score=result.score,
+        eligible=result.eligible,
+        factors=dict(result.factors),
+        caveats=[finding.to_dict() for finding in result.caveats],
+        blocks=[finding.to_dict() for finding in result.blocks],
+        coverage=coverage,
+    )
+
+
+# --- Storing -----------------------------------------------------------------------------------
+
+
+def _values(result: MatchResult) -> dict:
+    return {
+        "score": result.score,
+        "eligible": result.eligible,
+        "factors": dict(result.factors),
+        "caveats": [finding.to_dict() for finding in result.caveats],
+        "blocks": [finding.to_dict() for finding in result.blocks],
+    }
+
+
+def _store(existing_qs, results: list[MatchResult], *, flag: str, keep_flagged: set | None) -> int:
+    """Diff ``results`` (the new members under ``flag``) against ``existing_qs``.
+
+    Rows that leave the ``flag`` set lose the flag, and are deleted when no flag keeps them.
+    ``keep_flagged`` limits which results get the flag (None: all of them).
+    """
+    other = "in_registrant_top" if flag == "in_job_top" else "in_job_top"
+    now = timezone.now()
+    existing = {
+        (row.job_id, row.registrant_id): row
+        for row in existing_qs.only(*_STORED_FIELDS, "job_id", "registrant_id", flag, other)
+    }
+    creates, updates, removals, seen = [], [], [], set()
+    for result in results:
+        key = (result.job_id, result.registrant_id)
+        seen.add(key)
+        values = _values(result)
+        member = keep_flagged is None or key in keep_flagged
+        row = existing.get(key)
+        if row is None:
+            if member:
+                creates.append(
+                    Match(
+                        job_id=result.job_id,
+                        registrant_id=result.registrant_id,
+                        computed_at=now,
+                        **values,
+                        **{flag: True},
+                    )
+                )
+            continue
+        if not member and not getattr(row, other):
+            removals.append(row.pk)
+            continue
+        changed = any(getattr(row, name) != value for name, value in values.items())
+        if changed or getattr(row, flag) != member:
+            for name, value in values.items():
+                setattr(row, name, value)
+            setattr(row, flag, member)
+            row.computed_at = now
+            updates.append(row)
+    for key, row in existing.items():
+        if key in seen or not getattr(row, flag):
+            continue
+        if getattr(row, other):
+            setattr(row, flag, False)
+            row.computed_at = now
+            updates.append(row)
+        else:
+            removals.append(row.pk)
+    with transaction.atomic():
+        Match.objects.bulk_create(creates, batch_size=2000)
+        Match.objects.bulk_update(updates, [*_STORED_FIELDS, flag, "computed_at"], batch_size=1000)
+        for lo in range(0, len(removals), 5000):
+            Match.objects.filter(pk__in=removals[lo : lo + 5000]).delete()
+    return len(creates) + len(updates) + len(removals)
+
+
+def _store_for_jobs(*, job_ids: list[int], closed: set[int], results: list[MatchResult]) -> int:
+    if closed:
+        Match.objects.filter(job_id__in=closed).delete()
+    if not job_ids:
+        return 0
+    return _store(
+        Match.objects.filter(job_id__in=job_ids), results, flag="in_job_top", keep_flagged=None
+    )
+
+
+def _store_for_registrant(*, registrant_id: int, top: set[int], results: list) -> int:
+    return _store(
+        Match.objects.filter(registrant_id=registrant_id),
+        results,
+        flag="in_registrant_top",
+        keep_flagged={(job_id, registrant_id) for job_id in top},
+    )
+
+
+# --- Queuing -------------------------------------------------------------------------------------
+
+
+def queue_rank_job(job_id: int) -> None:
+    """Rerank a case once the current transaction commits (a case opened or changed)."""
+    from .tasks import task_rank_job
+
+    transaction.on_commit(lambda: _send(task_rank_job, job_id=job_id), robust=True)
+
+
+def queue_rank_registrant(registrant_id: int) -> None:
+    """Rerank a registrant once the current transaction commits (their profile changed)."""
+    from .tasks import task_rank_registrant
+
+    # Moving updated_at tells every worker's cached registrant matrix that it is stale.
+    Registrant.objects.filter(pk=registrant_id).update(updated_at=timezone.now())
+    transaction.on_commit(
+        lambda: _send(task_rank_registrant, registrant_id=registrant_id), robust=True
+    )
+
+
+def _send(task, **kwargs) -> None:
+    try:
+        task.delay(**kwargs)
+    except Exception:  # broker down: the nightly recompute catches up
+        logger.warning("could not queue %s%s; the nightly recompute will", task.name, kwargs)

@@ -1,0 +1,192 @@
+"""The adapter: database → engine → stored matches, the live pair view and the match command."""
+
+import datetime
+import io
+import json
+
+import pytest
+from django.core.management import call_command
+from django.db import transaction
+
+from jobs import findings, matching_adapter
+from jobs.models import Duty, Job, JobDuty, Match
+from registrants.models import DutyExperience
+
+from ..factories import ClientFactory, JobFactory, RegistrantFactory, UnitFactory
+
+START = datetime.date(2027, 1, 4)
+
+
+def _experience(registrant, **months):
+    for code, value in months.items():
+        DutyExperience.objects.create(
+            registrant=registrant, duty=Duty.objects.get(code=code), months=value, last_year=2026
+        )
+
+
+def _assignment(registrant, unit, start, end):
+    registrant.assignments.create(
+        unit=unit, start=start, end=end, hourly_wage=1500, hourly_bill_rate=2100
+    )
+
+
+@pytest.fixture
+def case(db):
+    """An accounting case at a housing company's 経理課, and four registrants around it."""
+    client = ClientFactory(industry="住宅")
+    unit = UnitFactory(establishment__client=client, name="経理課")
+    job = JobFactory(
+        unit=unit,
+        start=START,
+        end=datetime.date(2027, 12, 31),
+        hourly_wage=1700,
+        employment_contract_days=362,
+    )
+    for code, months, kind in [
+        ("journal_entry", 12, JobDuty.Kind.REQUIRED),
+        ("accounts_receivable", 12, JobDuty.Kind.REQUIRED),
+        ("monthly_closing", 0, JobDuty.Kind.PREFERRED),
+    ]:
+        job.duties.create(duty=Duty.objects.get(code=code), min_months=months, kind=kind)
+
+    accountant = RegistrantFactory(ref="ACCOUNTANT", min_hourly_wage=1500)
+    _experience(accountant, journal_entry=24, accounts_receivable=18, monthly_closing=6)
+
+    # Years at a housing company too, but in sales administration: same industry, other duties.
+    same_industry = RegistrantFactory(ref="SAME-INDUSTRY", min_hourly_wage=1500)
+    _experience(same_industry, order_processing=60, sales_support=48)
+    other_unit = UnitFactory(establishment__client=ClientFactory(industry="住宅"), name="営業課")
+    _assignment(same_industry, other_unit, datetime.date(2021, 4, 1), datetime.date(2025, 3, 31))
+
+    # Left this very unit ten months before the start (DOMAIN.md failure 1): a reset gap.
+    returner = RegistrantFactory(ref="RETURNER", min_hourly_wage=1500)
+    _experience(returner, journal_entry=30, accounts_receivable=30)
+    _assignment(returner, unit, datetime.date(2024, 3, 1), datetime.date(2026, 2, 28))
+
+    # Worked here until a month before the start: the chain reaches the 3-year limit.
+    chained = RegistrantFactory(ref="CHAINED", min_hourly_wage=1500)
+    _experience(chained, journal_entry=36, accounts_receivable=36)
+    _assignment(chained, unit, datetime.date(2024, 6, 1), datetime.date(2026, 11, 30))
+    return job
+
+
+def _stored(job):
+    return {m.registrant.ref: m for m in Match.objects.filter(job=job).select_related("registrant")}
+
+
+@pytest.mark.django_db
+def test_ranking_a_case_stores_its_best_with_breakdown_caveats_and_blocks(case):
+    matching_adapter.rank_job(job_id=case.pk)
+
+    stored = _stored(case)
+    assert set(stored) == {"ACCOUNTANT", "SAME-INDUSTRY", "RETURNER", "CHAINED"}
+    assert stored["ACCOUNTANT"].score > stored["SAME-INDUSTRY"].score
+    assert stored["ACCOUNTANT"].eligible and stored["ACCOUNTANT"].in_job_top
+    assert set(stored["ACCOUNTANT"].factors) == set(findings.FACTOR_ORDER)
+    assert stored["SAME-INDUSTRY"].caveat_codes.count("missing_required_duty") == 2
+    [same_unit] = [c for c in stored["RETURNER"].caveats if c["code"] == "same_unit_before"]
+    assert same_unit["params"]["earlier"] == [["2024-03-01", "2026-02-28"]]
+    assert stored["RETURNER"].eligible
+    assert not stored["CHAINED"].eligible
+    assert stored["CHAINED"].block_codes == ["individual_limit"]
+
+
+@pytest.mark.django_db
+def test_ranking_twice_leaves_exactly_the_same_rows(case):
+    matching_adapter.rank_job(job_id=case.pk)
+    first = list(Match.objects.order_by("pk").values())
+
+    changed = matching_adapter.rank_job(job_id=case.pk)
+
+    assert changed == 0
+    assert list(Match.objects.order_by("pk").values()) == first
+
+
+@pytest.mark.django_db
+def test_a_closed_case_loses_its_matches(case):
+    matching_adapter.rank_job(job_id=case.pk)
+    Job.objects.filter(pk=case.pk).update(status=Job.Status.CLOSED)
+
+    matching_adapter.rank_job(job_id=case.pk)
+
+    assert not Match.objects.filter(job=case).exists()
+
+
+@pytest.mark.django_db
+def test_ranking_a_registrant_stores_their_best_cases(case):
+    accountant = _stored_registrant("ACCOUNTANT")
+
+    matching_adapter.rank_registrant(registrant_id=accountant.pk)
+
+    [row] = Match.objects.filter(registrant=accountant)
+    assert (row.job_id, row.in_registrant_top, row.in_job_top) == (case.pk, True, False)
+
+
+def _stored_registrant(ref):
+    from registrants.models import Registrant
+
+    return Registrant.objects.get(ref=ref)
+
+
+@pytest.mark.django_db
+def test_the_pair_view_shows_coverage_of_each_requirement(case):
+    view = matching_adapter.explain_pair(job=case, registrant=_stored_registrant("SAME-INDUSTRY"))
+
+    assert [
+        (c.duty.code, c.kind, c.min_months, c.months_had, c.covered) for c in view.coverage
+    ] == [
+        ("journal_entry", "required", 12, 0, False),
+        ("accounts_receivable", "required", 12, 0, False),
+        ("monthly_closing", "preferred", 0, 0, False),
+    ]
+    assert view.eligible and view.blocks == []
+
+
+@pytest.mark.django_db
+def test_the_match_command_prints_ranked_json_with_messages(case):
+    out = io.StringIO()
+    call_command("match", job=case.ref, all=True, json=True, stdout=out)
+
+    results = json.loads(out.getvalue())["results"]
+    by_ref = {row["registrant"]: row for row in results}
+    assert set(by_ref) == {"ACCOUNTANT", "SAME-INDUSTRY", "RETURNER", "CHAINED"}
+    assert [block["code"] for block in by_ref["CHAINED"]["blocks"]] == ["individual_limit"]
+    assert by_ref["CHAINED"]["blocks"][0]["message"].startswith(
+        "個人単位の期間制限（派遣法40条の3）"
+    )
+    assert by_ref["CHAINED"]["eligible"] is False
+    assert list(by_ref["ACCOUNTANT"]["factors"]) == list(findings.FACTOR_ORDER)
+
+
+@pytest.mark.django_db
+def test_the_match_command_without_all_leaves_blocked_pairs_out(case):
+    out = io.StringIO()
+    call_command("match", job=case.ref, json=True, stdout=out, language="en")
+
+    results = json.loads(out.getvalue())["results"]
+    assert {row["registrant"] for row in results} == {"ACCOUNTANT", "SAME-INDUSTRY", "RETURNER"}
+    assert all(row["eligible"] and row["blocks"] == [] for row in results)
+    assert results[-1]["registrant"] == "SAME-INDUSTRY"
+    [same_unit] = [
+        c for c in _by(results, "RETURNER")["caveats"] if c["code"] == "same_unit_before"
+    ]
+    assert same_unit["message"].startswith("Worked in this same unit before (2024-03-01")
+
+
+def _by(results, ref):
+    return next(row for row in results if row["registrant"] == ref)
+
+
+@pytest.mark.postgres
+@pytest.mark.redis
+def test_opening_a_case_has_a_real_worker_store_its_ranking(case, celery_worker):
+    with transaction.atomic():
+        Job.objects.filter(pk=case.pk).update(status=Job.Status.OPEN)
+        matching_adapter.queue_rank_job(case.pk)
+
+    stored = celery_worker.wait_for(lambda: Match.objects.filter(job=case).count() == 4)
+
+    assert stored
+    assert Match.objects.get(job=case, registrant__ref="CHAINED").block_codes == [
+        "individual_limit"
+    ]
