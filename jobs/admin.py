@@ -2,16 +2,21 @@ from django.contrib import admin
 
 from .models import (
     Assignment,
+    CaseLog,
     Client,
+    ClientContact,
     Duty,
     DutyCategory,
     Establishment,
+    FlagJustification,
+    GoingRate,
     Job,
     JobConfidential,
     JobDuty,
     Qualification,
     Skill,
     Unit,
+    VisitNote,
 )
 
 
@@ -60,12 +65,33 @@ class EstablishmentInline(admin.TabularInline):
     show_change_link = True
 
 
+class ClientContactInline(admin.TabularInline):
+    model = ClientContact
+    extra = 0
+
+
 @admin.register(Client)
 class ClientAdmin(admin.ModelAdmin):
     list_display = ["ref", "name", "corporate_number", "industry", "service_sales"]
     list_filter = ["industry"]
     search_fields = ["ref", "name", "corporate_number"]
-    inlines = [EstablishmentInline]
+    inlines = [EstablishmentInline, ClientContactInline]
+
+
+@admin.register(VisitNote)
+class VisitNoteAdmin(admin.ModelAdmin):
+    list_display = ["client", "establishment", "visited_on", "by"]
+    search_fields = ["client__name", "summary", "needs"]
+    date_hierarchy = "visited_on"
+
+
+@admin.register(GoingRate)
+class GoingRateAdmin(admin.ModelAdmin):
+    """The agency keeps the yearly going-rate wages (一般賃金) its labour agreement applies."""
+
+    list_display = ["fiscal_year", "duty_category", "prefecture", "hourly_wage"]
+    list_filter = ["fiscal_year", "duty_category", "prefecture"]
+    list_editable = ["hourly_wage"]
 
 
 @admin.register(Unit)
@@ -84,6 +110,26 @@ class JobConfidentialInline(admin.StackedInline):
     model = JobConfidential
 
 
+class FlagJustificationInline(admin.TabularInline):
+    model = FlagJustification
+    extra = 0
+    readonly_fields = ["kind", "phrase", "age_exception", "text", "by", "at"]
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+class CaseLogInline(admin.TabularInline):
+    model = CaseLog
+    extra = 0
+    readonly_fields = ["action", "by", "at", "note"]
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(Job)
 class JobAdmin(admin.ModelAdmin):
     list_display = ["ref", "title", "unit", "status", "hourly_wage", "start", "end", "case_sales"]
@@ -91,7 +137,7 @@ class JobAdmin(admin.ModelAdmin):
     search_fields = ["ref", "title", "description", "unit__establishment__client__name"]
     autocomplete_fields = ["unit"]
     filter_horizontal = ["skills", "qualifications"]
-    inlines = [JobDutyInline, JobConfidentialInline]
+    inlines = [JobDutyInline, JobConfidentialInline, FlagJustificationInline, CaseLogInline]
 
 
 @admin.register(Assignment)

@@ -15,7 +15,7 @@ from staffing.models import User
 from staffing.notifications import notify
 
 from . import findings, workflow
-from .matching_adapter import explain_pair, queue_rank_job
+from .matching_adapter import explain_pair, queue_rank_job, queue_rank_registrant
 from .models import (
     Application,
     Assignment,
@@ -129,6 +129,7 @@ def accept_offer(*, application: Application, by: User) -> Assignment:
 def _fill(job: Job) -> None:
     job.status = Job.Status.FILLED
     job.save(update_fields=["status", "updated_at"])
+    queue_rank_job(job.pk)  # a filled case leaves every match list at once
     for other in Application.objects.filter(job=job).active():
         # The courteous words are in the notification template, in each registrant's language.
         workflow.transition(other, Status.CASE_FILLED, by=None)
@@ -156,8 +157,9 @@ class DutyLine:
 EDITABLE = frozenset({Job.Status.DRAFT, Job.Status.OPEN, Job.Status.PAUSED})
 
 
-def _new_ref() -> str:
-    return f"{timezone.localdate():%y%m}-{uuid.uuid4().hex[:6].upper()}"
+def new_ref(prefix: str = "") -> str:
+    """A reference for a record made in the portal (imported ones keep their own)."""
+    return f"{prefix}{timezone.localdate():%y%m}-{uuid.uuid4().hex[:6].upper()}"
 
 
 def _write_case_parts(
@@ -189,7 +191,7 @@ def create_case(
 ) -> Job:
     """Save a new case as a draft, with its confidential part and duties."""
     with transaction.atomic():
-        job.ref = job.ref or _new_ref()
+        job.ref = job.ref or new_ref()
         job.status = Job.Status.DRAFT
         job.save()
         _write_case_parts(
@@ -388,7 +390,7 @@ def hand_over_need(
     """Service sales turns a need heard at a client into a draft case for a case sales rep."""
     with transaction.atomic():
         job = Job(
-            ref=_new_ref(),
+            ref=new_ref(),
             unit=unit,
             case_sales=case_sales,
             status=Job.Status.DRAFT,

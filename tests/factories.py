@@ -100,3 +100,37 @@ class JobFactory(factory.django.DjangoModelFactory):
     postal_code = "100-0005"
     prefecture = "東京都"
     city = "千代田区"
+
+
+# --- Staff workspace -------------------------------------------------------------------------
+
+
+def application_in(status, *, job=None, registrant=None, origin="applied", **fields):
+    """An application put straight into ``status`` (with its first event), for tests that start
+    mid-workflow; the workflow's own moves are tested from the beginning elsewhere."""
+    from jobs import workflow
+    from jobs.models import Application, Status
+
+    job = job or JobFactory()
+    registrant = registrant or RegistrantFactory()
+    first = Status.PROPOSED if origin == "proposed" else Status.APPLIED
+    application = workflow.start(job=job, registrant=registrant, status=first, by=None)
+    Application.objects.filter(pk=application.pk).update(status=status, **fields)
+    application.refresh_from_db()
+    return application
+
+
+def _duty_category(code: str):
+    from jobs.models import DutyCategory
+
+    return DutyCategory.objects.get(code=code)
+
+
+class GoingRateFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "jobs.GoingRate"
+
+    fiscal_year = 2026
+    duty_category = factory.LazyFunction(lambda: _duty_category("accounting"))
+    prefecture = "東京都"
+    hourly_wage = 1500

@@ -1,7 +1,10 @@
 from .applications import Application, ApplicationEvent, Status
 from .assignments import Assignment
+from .case_review import CaseFlag, CaseLog, FlagJustification
 from .cases import Job, JobConfidential, JobDuty, JobQuerySet
 from .clients import Client, Establishment, Unit
+from .clients_extra import ClientContact, VisitNote
+from .going_rate import GoingRate
 from .matches import Match
 from .taxonomy import Duty, DutyCategory, Qualification, Skill
 
@@ -10,10 +13,15 @@ __all__ = [
     "ApplicationEvent",
     "Status",
     "Assignment",
+    "CaseFlag",
+    "CaseLog",
     "Client",
+    "ClientContact",
     "Duty",
     "DutyCategory",
     "Establishment",
+    "FlagJustification",
+    "GoingRate",
     "Job",
     "JobConfidential",
     "JobDuty",
@@ -22,4 +30,5 @@ __all__ = [
     "Qualification",
     "Skill",
     "Unit",
+    "VisitNote",
 ]
