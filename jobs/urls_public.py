@@ -1,4 +1,4 @@
-"""Pages anyone (and registrants) use: job search and the job page."""
+"""Pages anyone (and registrants) use: job search, the job page, and applying."""
 
 from django.urls import path
 
@@ -7,4 +7,5 @@ from .views import public
 urlpatterns = [
     path("", public.search, name="search"),
     path("<int:job_id>/", public.detail, name="detail"),
+    path("<int:job_id>/apply/", public.apply, name="apply"),
 ]
