@@ -58,6 +58,12 @@ def _duty_name(code: str) -> str:
     return duty.name if duty else code
 
 
+def _months(value) -> str:
+    if value is None:
+        return "—"
+    return str(round(value)) if abs(value - round(value)) < 0.05 else f"{value:.1f}"
+
+
 def _periods(earlier: list[list[str]]) -> str:
     return "、".join(f"{_date(start)}〜{_date(end)}" for start, end in earlier)
 
@@ -126,7 +132,7 @@ def describe(finding: dict, *, block: bool | None = None) -> str:
         }
     if code == "contract_shorter_than_desired":
         return _("Contract of %(months)s months, shorter than the %(min)s months wanted.") % {
-            "months": params.get("months"),
+            "months": _months(params.get("months")),
             "min": params.get("min"),
         }
     if code == "contract_longer_than_desired":
@@ -135,7 +141,7 @@ def describe(finding: dict, *, block: bool | None = None) -> str:
                 "max": params.get("max")
             }
         return _("Contract of %(months)s months, longer than the %(max)s months wanted.") % {
-            "months": params.get("months"),
+            "months": _months(params.get("months")),
             "max": params.get("max"),
         }
     if code == "same_unit_before":
@@ -147,6 +153,10 @@ def describe(finding: dict, *, block: bool | None = None) -> str:
             "conflict": _date(params.get("conflict_date")),
         }
     if code == "missing_required_duty":
+        if not params.get("months_required"):
+            return _("%(duty)s: required, not done yet.") % {
+                "duty": _duty_name(params.get("duty", ""))
+            }
         return _("%(duty)s: %(had)s months of the %(required)s months required.") % {
             "duty": _duty_name(params.get("duty", "")),
             "had": params.get("months_had"),

@@ -75,7 +75,12 @@ def is_at_least_age(birth_date: date | None, years: int, on: date) -> bool:
 
 
 def contract_months(start: date, end: date | None) -> float | None:
-    """Length of ``start``..``end`` (both inclusive) in average months; ``None`` if open-ended."""
+    """Length of ``start``..``end`` (both inclusive) in calendar months, the remainder in
+    average months; ``None`` if open-ended. 4 Jan – 3 Jul is exactly 6, as people count it."""
     if end is None:
         return None
-    return ((end - start).days + 1) / 30.4375
+    whole = (end.year - start.year) * 12 + end.month - start.month + 1
+    while whole > 0 and add_months(start, whole) - timedelta(days=1) > end:
+        whole -= 1
+    covered_until = add_months(start, whole) - timedelta(days=1)
+    return whole + (end - covered_until).days / 30.4375
