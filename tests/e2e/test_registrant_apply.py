@@ -49,7 +49,7 @@ def test_the_catches_of_a_far_no_allowance_short_case_are_shown_before_applying(
         [
             "交通費の支給がありません。",
             "通勤は約 204 分で、希望の 45 分より長くなります。",
-            "契約期間は 2.0 か月で、希望の 6 か月より短いです。",
+            "契約期間は 2 か月で、希望の 6 か月より短いです。",
         ]
     )
     expect(page.get_by_role("button", name="応募する")).to_be_visible()

@@ -102,7 +102,7 @@ def test_far_no_allowance_short_case_shows_each_catch_on_its_page(my_client, me)
     assert caveats.strip() == (
         "交通費の支給がありません。 "
         "通勤は約 204 分で、希望の 45 分より長くなります。 "
-        "契約期間は 2.0 か月で、希望の 6 か月より短いです。"
+        "契約期間は 2 か月で、希望の 6 か月より短いです。"
     )
     assert text.endswith("応募する")
 
