@@ -1,5 +1,6 @@
 """Shared fixtures: the cast of users, the real Celery worker, and the CI no-skip rule."""
 
+import json
 import os
 import subprocess
 import sys
@@ -81,6 +82,29 @@ def pytest_sessionfinish(session, exitstatus):
 def _fast_password_hashing():
     # Hashing strength is Django's business; the suite only needs passwords to check out.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+def _is_transactional(request) -> bool:
+    marker = request.node.get_closest_marker("django_db")
+    return (
+        "transactional_db" in request.fixturenames
+        or "live_server" in request.fixturenames
+        or bool(marker and marker.kwargs.get("transaction"))
+    )
+
+
+@pytest.fixture(autouse=True)
+def _shipped_taxonomy(request):
+    """Transactional tests flush every table afterwards — the taxonomy that a migration loads
+    included — so put it back for the next one."""
+    if not _is_transactional(request):
+        return
+    request.getfixturevalue("transactional_db")
+    from jobs.models import Duty
+    from staffing.interchange import import_document
+
+    if not Duty.objects.exists():
+        import_document(json.loads((ROOT / "jobs" / "data" / "taxonomy.json").read_text()))
 
 
 @pytest.fixture(autouse=True)
