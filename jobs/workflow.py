@@ -197,6 +197,20 @@ _SALES_HEARS = frozenset(
 )
 
 
+# The coordinator who proposed the case hears the registrant's answer and how it ended.
+_PROPOSER_HEARS = frozenset(
+    {
+        Status.APPLIED,
+        Status.DECLINED,
+        Status.WITHDRAWN,
+        Status.NOT_PASSED,
+        Status.CLIENT_DECLINED,
+        Status.ACCEPTED,
+        Status.CASE_FILLED,
+    }
+)
+
+
 def _tell(application: Application, event: ApplicationEvent) -> None:
     context = {"application": application, "event": application_event_context(event)}
     to = Status(event.to_status)
@@ -214,6 +228,16 @@ def _tell(application: Application, event: ApplicationEvent) -> None:
     if to in _SALES_HEARS and sales and sales != event.by:
         notify(
             recipient=sales,
+            kind=f"application.{to}",
+            event_key=f"application-event:{event.pk}",
+            template="application_step_staff",
+            context=context,
+            url=f"/jobs/staff/cases/{application.job_id}/",
+        )
+    proposer = application.proposed_by
+    if to in _PROPOSER_HEARS and proposer and proposer.is_active and proposer != event.by:
+        notify(
+            recipient=proposer,
             kind=f"application.{to}",
             event_key=f"application-event:{event.pk}",
             template="application_step_staff",

@@ -154,6 +154,12 @@ class Registrant(models.Model):
         choices=AlertFrequency.choices,
         default=AlertFrequency.WEEKLY,
     )
+    alert_min_score = models.PositiveSmallIntegerField(
+        _("job alerts: lowest score"),
+        default=60,
+        validators=[MaxValueValidator(100)],
+        help_text=_("Only matches scoring at least this much (0–100) are sent to you."),
+    )
     privacy_consent_at = models.DateTimeField(_("privacy consent given"), null=True, blank=True)
     registered_at = models.DateTimeField(_("registered"), default=timezone.now)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
@@ -298,3 +304,24 @@ class Dismissal(models.Model):
 
     def __str__(self) -> str:
         return f"{self.registrant} ✕ {self.job_id}"
+
+
+class AlertedJob(models.Model):
+    """A case already sent to a registrant in a job alert: a digest lists only new ones."""
+
+    registrant = models.ForeignKey(
+        Registrant, on_delete=models.CASCADE, related_name="alerted_jobs"
+    )
+    job = models.ForeignKey("jobs.Job", on_delete=models.CASCADE, related_name="+")
+    alerted_at = models.DateTimeField(_("alerted"), default=timezone.now)
+    digest = models.CharField(_("digest"), max_length=120)
+
+    class Meta:
+        verbose_name = _("alerted job case")
+        verbose_name_plural = _("alerted job cases")
+        constraints = [
+            models.UniqueConstraint(fields=["registrant", "job"], name="alert_once_per_case"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.registrant_id} ✉ {self.job_id}"

@@ -243,6 +243,12 @@ class NotificationQuerySet(models.QuerySet):
     def backlog(self):
         return self.filter(channel=Notification.Channel.EMAIL, status=Notification.State.PENDING)
 
+    def due(self, now):
+        """E-mails the sweep should queue: waiting, and past their next attempt time."""
+        return self.backlog().filter(
+            models.Q(next_attempt_at__isnull=True) | models.Q(next_attempt_at__lte=now)
+        )
+
 
 class Notification(models.Model):
     """The outbox: written in the same transaction as the event, delivered by a Celery worker."""
@@ -275,6 +281,10 @@ class Notification(models.Model):
     created_at = models.DateTimeField(_("created"), default=timezone.now, db_index=True)
     sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
     read_at = models.DateTimeField(_("read"), null=True, blank=True)
+    # Backoff lives here, not in the broker: the sweep queues a waiting e-mail again from this
+    # time on, so retries survive a lost message, a dead worker and a Redis restart.
+    next_attempt_at = models.DateTimeField(_("next attempt"), null=True, blank=True)
+    headers = models.JSONField(_("extra mail headers"), default=dict, blank=True)
 
     objects = NotificationQuerySet.as_manager()
 
@@ -287,6 +297,194 @@ class Notification(models.Model):
                 fields=["recipient", "channel", "event_key"], name="notification_once_per_event"
             ),
         ]
+        indexes = [
+            models.Index(
+                fields=["next_attempt_at"],
+                name="notification_email_backlog",
+                condition=models.Q(channel="email", status="pending"),
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.recipient} {self.channel} {self.kind}"
+
+
+# --- Message threads: a written line between a registrant and the agency ---------------------
+
+
+class ThreadQuerySet(models.QuerySet):
+    def for_registrant(self, registrant):
+        return self.filter(registrant=registrant)
+
+    def visible_to_staff(self, user):
+        """Case threads go to the case's sales rep, general ones to sales reps, complaints to the
+        agency's responsible people only (a complaint may be about the rep); admins see all."""
+        if user.has_role(Role.AGENCY_ADMIN):
+            return self.all()
+        if user.has_role(Role.CASE_SALES):
+            return self.filter(
+                models.Q(kind=Thread.Kind.CASE, job__case_sales=user)
+                | models.Q(kind=Thread.Kind.GENERAL)
+            )
+        return self.none()
+
+    def waiting(self):
+        return self.filter(waiting_since__isnull=False)
+
+    def overdue(self, *, now, target_hours: int):
+        from datetime import timedelta
+
+        return self.filter(waiting_since__lte=now - timedelta(hours=target_hours))
+
+
+class Thread(models.Model):
+    """One conversation: a registrant × a case, × the agency in general, or a complaint."""
+
+    class Kind(models.TextChoices):
+        CASE = "case", _("About a job case")
+        GENERAL = "general", _("To the agency")
+        COMPLAINT = "complaint", _("Complaint (苦情)")
+
+    registrant = models.ForeignKey(
+        "registrants.Registrant",
+        verbose_name=_("registrant"),
+        on_delete=models.PROTECT,
+        related_name="threads",
+    )
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    job = models.ForeignKey(
+        "jobs.Job",
+        verbose_name=_("job case"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="threads",
+    )
+    created_at = models.DateTimeField(_("started"), default=timezone.now)
+    last_message_at = models.DateTimeField(_("last message"), default=timezone.now)
+    waiting_since = models.DateTimeField(
+        _("waiting for the agency since"),
+        null=True,
+        blank=True,
+        db_index=True,
+        help_text=_("The registrant's first message not yet answered; empty once answered."),
+    )
+
+    objects = ThreadQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("message thread")
+        verbose_name_plural = _("message threads")
+        ordering = ["-last_message_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["registrant", "job"],
+                condition=models.Q(kind="case"),
+                name="thread_once_per_case",
+            ),
+            models.UniqueConstraint(
+                fields=["registrant", "kind"],
+                condition=models.Q(kind__in=["general", "complaint"]),
+                name="thread_once_per_channel",
+            ),
+            models.CheckConstraint(
+                name="thread_case_has_job",
+                condition=models.Q(kind="case", job__isnull=False)
+                | (~models.Q(kind="case") & models.Q(job__isnull=True)),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.registrant_id} {self.kind} {self.job_id or ''}".strip()
+
+    @property
+    def is_complaint(self) -> bool:
+        return self.kind == self.Kind.COMPLAINT
+
+    def answer_due(self, target_hours: int):
+        from datetime import timedelta
+
+        if self.waiting_since is None:
+            return None
+        return self.waiting_since + timedelta(hours=target_hours)
+
+
+class MessageQuerySet(models.QuerySet):
+    def counted_for_limit(self, *, author, since):
+        """A registrant's own messages that count toward the daily limit (never complaints)."""
+        return self.filter(author=author, sent_at__gte=since).exclude(
+            thread__kind=Thread.Kind.COMPLAINT
+        )
+
+
+class Message(models.Model):
+    """One message. There is no edit and no delete: what was written stays as it was sent.
+
+    On PostgreSQL a trigger (migration ``0004``) refuses UPDATE and DELETE of this table.
+    """
+
+    thread = models.ForeignKey(Thread, on_delete=models.PROTECT, related_name="messages")
+    author = models.ForeignKey(
+        User, verbose_name=_("from"), on_delete=models.PROTECT, related_name="+"
+    )
+    from_registrant = models.BooleanField(_("written by the registrant"))
+    body = models.TextField(_("message"), max_length=4000)
+    sent_at = models.DateTimeField(_("sent"), default=timezone.now)
+
+    objects = MessageQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("message")
+        verbose_name_plural = _("messages")
+        ordering = ["sent_at", "pk"]
+        indexes = [models.Index(fields=["author", "sent_at"], name="message_author_sent")]
+
+    def __str__(self) -> str:
+        return f"{self.thread_id} {self.sent_at:%Y-%m-%d %H:%M}"
+
+
+class MessagingBlockQuerySet(models.QuerySet):
+    def active(self):
+        return self.filter(lifted_at__isnull=True)
+
+
+class MessagingBlock(models.Model):
+    """Staff paused a registrant's messages, with a reason; complaints stay open regardless."""
+
+    registrant = models.ForeignKey(
+        "registrants.Registrant",
+        verbose_name=_("registrant"),
+        on_delete=models.CASCADE,
+        related_name="messaging_blocks",
+    )
+    reason = models.TextField(_("reason"))
+    blocked_by = models.ForeignKey(
+        User, verbose_name=_("blocked by"), on_delete=models.PROTECT, related_name="+"
+    )
+    blocked_at = models.DateTimeField(_("blocked"), default=timezone.now)
+    lifted_by = models.ForeignKey(
+        User,
+        verbose_name=_("lifted by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    lifted_at = models.DateTimeField(_("lifted"), null=True, blank=True)
+
+    objects = MessagingBlockQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("messaging block")
+        verbose_name_plural = _("messaging blocks")
+        ordering = ["-blocked_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["registrant"],
+                condition=models.Q(lifted_at__isnull=True),
+                name="one_active_messaging_block",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.registrant_id} ⊘ {self.blocked_at:%Y-%m-%d}"

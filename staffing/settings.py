@@ -231,17 +231,66 @@ CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TASK_DEFAULT_QUEUE = env_str("CELERY_QUEUE", "nakadachi")
-# A broker that is down must not hang a web request: publish fails fast and the outbox sweep
-# delivers later.
+# A broker that is down must not hang a web request: publishing fails within a second and the
+# outbox sweep delivers later. The result backend is Redis too, and queuing a task that keeps its
+# result subscribes to it first: without the short retry policy below that alone stalls a
+# request for about 20 seconds when Redis is down.
 CELERY_TASK_PUBLISH_RETRY_POLICY = {
     "max_retries": 2, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.5,
 }
 CELERY_BROKER_CONNECTION_TIMEOUT = 2
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    # An unacknowledged message (worker killed) comes back after this long; the outbox sweep
+    # does not wait for it. Must stay longer than any task runs.
+    "visibility_timeout": env_int("CELERY_VISIBILITY_TIMEOUT", 3600),
+    "socket_connect_timeout": 2,
+    "socket_timeout": 10,
+}
+CELERY_RESULT_BACKEND_TRANSPORT_OPTIONS = {"retry_policy": CELERY_TASK_PUBLISH_RETRY_POLICY}
+CELERY_REDIS_SOCKET_CONNECT_TIMEOUT = 2
+CELERY_WORKER_CANCEL_LONG_RUNNING_TASKS_ON_CONNECTION_LOSS = False
+# Database connections in workers live as long as in web processes (see staffing/tasks.py).
+CELERY_DB_REUSE_MAX = 1_000_000
+
+# The outbox: an e-mail queued but not sent within the grace period is queued again by the sweep.
+OUTBOX_GRACE_SECONDS = env_int("OUTBOX_GRACE_SECONDS", 120)
+OUTBOX_SWEEP_SECONDS = env_int("OUTBOX_SWEEP_SECONDS", 60)
+# What each entry does is in docs/operations.md. Times are Asia/Tokyo (CELERY_TIMEZONE).
 CELERY_BEAT_SCHEDULE: dict = {
-    "sweep-outbox": {"task": "staffing.tasks.task_sweep_outbox", "schedule": 60.0},
+    "sweep-outbox": {
+        "task": "staffing.tasks.task_sweep_outbox",
+        "schedule": float(OUTBOX_SWEEP_SECONDS),
+    },
     "recompute-matches-nightly": {
         "task": "jobs.tasks.task_recompute_all",
         "schedule": crontab(hour=3, minute=0),
+    },
+    "job-alerts-immediate": {
+        "task": "registrants.tasks.task_send_job_alerts",
+        "schedule": 600.0,
+        "kwargs": {"frequency": "immediate"},
+    },
+    "job-alerts-daily": {
+        "task": "registrants.tasks.task_send_job_alerts",
+        "schedule": crontab(hour=7, minute=0),
+        "kwargs": {"frequency": "daily"},
+    },
+    "job-alerts-weekly": {
+        "task": "registrants.tasks.task_send_job_alerts",
+        "schedule": crontab(hour=7, minute=0, day_of_week="mon"),
+        "kwargs": {"frequency": "weekly"},
+    },
+    "remind-assignment-endings": {
+        "task": "staffing.tasks.task_remind_assignment_endings",
+        "schedule": crontab(hour=9, minute=0),
+    },
+    "remind-conflict-dates": {
+        "task": "staffing.tasks.task_remind_conflict_dates",
+        "schedule": crontab(hour=9, minute=10),
+    },
+    "remind-overdue-steps": {
+        "task": "staffing.tasks.task_remind_overdue_steps",
+        "schedule": crontab(hour=9, minute=20, day_of_week="mon-fri"),
     },
 }
 
