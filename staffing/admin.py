@@ -2,7 +2,16 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
 
-from .models import AgencyEstablishment, AgencySettings, AuditEvent, User
+from .models import (
+    AgencyEstablishment,
+    AgencySettings,
+    AuditEvent,
+    Message,
+    MessagingBlock,
+    Notification,
+    Thread,
+    User,
+)
 
 
 @admin.register(User)
@@ -67,3 +76,42 @@ class AuditEventAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None) -> bool:
         return False
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Records of what happened: looked at in the admin, never changed there."""
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(Notification)
+class NotificationAdmin(ReadOnlyAdmin):
+    list_display = ["created_at", "recipient", "channel", "kind", "status", "attempts", "sent_at"]
+    list_filter = ["channel", "status", "kind"]
+    search_fields = ["recipient__email", "subject", "event_key"]
+    date_hierarchy = "created_at"
+
+
+@admin.register(Thread)
+class ThreadAdmin(ReadOnlyAdmin):
+    list_display = ["created_at", "registrant", "kind", "job"]
+    list_filter = ["kind"]
+    search_fields = ["registrant__ref", "registrant__family_name"]
+
+
+@admin.register(Message)
+class MessageAdmin(ReadOnlyAdmin):
+    list_display = ["thread", "from_registrant"]
+    list_filter = ["from_registrant"]
+
+
+@admin.register(MessagingBlock)
+class MessagingBlockAdmin(ReadOnlyAdmin):
+    list_display = ["registrant"]
