@@ -218,7 +218,7 @@ class WorkerHandle:
     def __init__(self, *, process, queue, mail_dir):
         self.process, self.queue, self.mail_dir = process, queue, mail_dir
 
-    def wait_for(self, condition, timeout: float = 30.0, interval: float = 0.2):
+    def wait_for(self, condition, timeout: float = 90.0, interval: float = 0.2):
         """Poll ``condition`` until it returns something truthy; fail after ``timeout`` s."""
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
