@@ -32,9 +32,9 @@ def _mean_coverage(
 ) -> float:
     if not requirements:
         return 1.0
-    total = sum(
-        coverage(summary.get(code, (0.0, 0.0))[0], minimum) for code, minimum in requirements
-    )
+    total = 0.0
+    for code, minimum in requirements:
+        total += coverage(summary.get(code, (0.0, 0.0))[0], minimum)
     return total / len(requirements)
 
 
@@ -151,7 +151,10 @@ def explain(
         "contract": contract,
         "start": start,
     }
-    score = round_score_one(sum(factors.values()))
+    total = 0.0
+    for points in factors.values():  # one addition after another, as the batch does
+        total += points
+    score = round_score_one(total)
 
     outcome = law.check_all(profile, job)
     caveats = [

@@ -23,7 +23,7 @@ from datetime import date
 import numpy as np
 import scipy.sparse as sp
 
-from .matrices import JobMatrix, RegistrantMatrix, run_bounds, tokens_of
+from .matrices import JobMatrix, RegistrantMatrix, tokens_of
 from .scoring import W_PREFERRED, W_RECENCY, W_REQUIRED, W_SKILLS, duty_summary, recency_fit
 from .types import RegistrantProfile
 
@@ -32,12 +32,22 @@ _REQUIRED, _PREFERRED, _TOKEN = 0, 1, 2
 
 @dataclass(frozen=True, slots=True)
 class DutyFeatures:
-    """``weights[k] @ features`` + ``constant[k]`` = duty and skill points of ``jobs[k]``."""
+    """``weights[k] @ features`` + ``constant[k]`` = duty and skill points of ``jobs[k]``.
+
+    A feature row is not stored as a matrix row: its cells are those of one row of the
+    registrants' months (or skills) matrix, so only its values are kept, and a skill row's
+    values are all 1. A large agency asks for a few thousand distinct rows of ~20,000 cells:
+    copying their indices too would cost a gigabyte."""
 
     jobs: np.ndarray  # J indices, in the order of the weight rows
     weights: sp.csr_array  # len(jobs) × feature rows
-    features: sp.csr_array  # feature rows × registrants
+    source: np.ndarray  # per feature row: its row in R.months_by_duty or R.tokens_by_token
+    is_token: np.ndarray  # per feature row: a skill or qualification row
+    value_starts: np.ndarray  # per duty feature row: where its values start in ``values``
+    values: np.ndarray
     constant: np.ndarray  # per job: the points of the factors it asks nothing for
+    months: sp.csr_array  # R.months_by_duty (shared, not copied)
+    tokens: sp.csr_array  # R.tokens_by_token
 
 
 def map_codes(codes: tuple[str, ...], index: dict[str, int]) -> np.ndarray:
@@ -54,46 +64,25 @@ def constant_points(J: JobMatrix, jobs: np.ndarray) -> np.ndarray:
     )
 
 
-def _slices(values: np.ndarray, lo: np.ndarray, hi: np.ndarray) -> np.ndarray:
-    # Each feature row copies a whole row of the source matrix: slicing is cheaper than
-    # building an index array of every cell.
-    return np.concatenate([values[a:b] for a, b in zip(lo.tolist(), hi.tolist(), strict=True)])
-
-
-def _duty_rows(
+def _duty_values(
     R: RegistrantMatrix, kind: np.ndarray, minimum: np.ndarray, duty: np.ndarray, year: int
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """CSR parts (data, indices, row lengths) of one feature row per (kind, minimum, duty);
-    the keys come sorted, so each (kind, minimum) group is one slice of the cells."""
-    if duty.size == 0:
-        return np.zeros(0), np.zeros(0, dtype=np.int32), np.zeros(0, dtype=np.int64)
+) -> tuple[np.ndarray, np.ndarray]:
+    """The values of one feature row per (kind, minimum, duty), concatenated, and where each
+    row's values start (plus the end)."""
     months_by_duty = R.months_by_duty
     lo, hi = months_by_duty.indptr[duty], months_by_duty.indptr[duty + 1]
-    months = _slices(months_by_duty.data, lo, hi)
-    recency = _slices(R.recency(year), lo, hi)
-    data = np.empty(months.size)
-    bounds = np.concatenate([[0], np.cumsum(hi - lo)])
-    changes = (np.diff(kind, prepend=-1) != 0) | (np.diff(minimum, prepend=-1) != 0)
-    for first, last in run_bounds(np.flatnonzero(changes), kind.size):
-        cut = slice(bounds[first], bounds[last])
-        v = minimum[first]
+    starts = np.concatenate([[0], np.cumsum(hi - lo)]).astype(np.int64)
+    values = np.empty(int(starts[-1]))
+    months, recency = months_by_duty.data, R.recency(year)
+    for k, (a, b, v) in enumerate(zip(lo.tolist(), hi.tolist(), minimum.tolist(), strict=True)):
+        out = values[starts[k] : starts[k + 1]]
         # Only months > 0 are stored, so "done at all" (minimum 0) is 1 for every stored cell.
-        cover = np.minimum(months[cut] / v, 1.0) if v > 0 else np.ones(cut.stop - cut.start)
-        if kind[first] == _REQUIRED:
-            data[cut] = W_REQUIRED * cover + W_RECENCY * recency[cut]
+        cover = np.minimum(months[a:b] / v, 1.0) if v > 0 else np.ones(b - a)
+        if kind[k] == _REQUIRED:
+            np.add(W_REQUIRED * cover, W_RECENCY * recency[a:b], out=out)
         else:
-            data[cut] = W_PREFERRED * cover
-    return data, _slices(months_by_duty.indices, lo, hi), hi - lo
-
-
-def _token_rows(
-    R: RegistrantMatrix, token: np.ndarray
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    if token.size == 0:
-        return np.zeros(0), np.zeros(0, dtype=np.int32), np.zeros(0, dtype=np.int64)
-    tokens = R.tokens_by_token
-    lo, hi = tokens.indptr[token], tokens.indptr[token + 1]
-    return _slices(tokens.data, lo, hi), _slices(tokens.indices, lo, hi), hi - lo
+            np.multiply(W_PREFERRED, cover, out=out)
+    return values, starts
 
 
 def _weight_entries(R: RegistrantMatrix, J: JobMatrix, jobs: np.ndarray) -> tuple[np.ndarray, ...]:
@@ -125,22 +114,24 @@ def duty_features(R: RegistrantMatrix, J: JobMatrix, jobs: np.ndarray, today: da
         np.column_stack([kind, minimum, source]).reshape(-1, 3), axis=0, return_inverse=True
     )
     is_token = keys[:, 0] == _TOKEN
-    duty_keys, token_keys = keys[~is_token], keys[is_token]
-    parts = [
-        _duty_rows(
-            R, duty_keys[:, 0], duty_keys[:, 1], duty_keys[:, 2].astype(np.int64), today.year
-        ),
-        _token_rows(R, token_keys[:, 2].astype(np.int64)),
-    ]
-    data, indices, lengths = (np.concatenate(p) for p in zip(*parts, strict=True))
-    features = sp.csr_array(
-        (data, indices.astype(np.int32), np.concatenate([[0], np.cumsum(lengths)])),
-        shape=(keys.shape[0], len(R)),
+    duty_keys = keys[~is_token]  # sorted first
+    values, value_starts = _duty_values(
+        R, duty_keys[:, 0], duty_keys[:, 1], duty_keys[:, 2].astype(np.int64), today.year
     )
     # A job listing the same requirement twice gets its weight twice, as in the mean.
     weights = sp.csr_array((weight, (row, column.ravel())), shape=(jobs.size, keys.shape[0]))
     weights.sum_duplicates()
-    return DutyFeatures(jobs, weights, features, constant_points(J, jobs))
+    return DutyFeatures(
+        jobs,
+        weights,
+        keys[:, 2].astype(np.int64),
+        is_token,
+        value_starts,
+        values,
+        constant_points(J, jobs),
+        R.months_by_duty,
+        R.tokens_by_token,
+    )
 
 
 def registrant_duty_points(profile: RegistrantProfile, J: JobMatrix, year: int) -> np.ndarray:
@@ -171,11 +162,19 @@ def add_duty_points(duty: DutyFeatures, positions: np.ndarray, out: np.ndarray) 
     """``out[r] = (weights @ features)[positions[r]]``: the duty and skill points (without the
     constant) of the job at ``positions[r]`` for every registrant."""
     out.fill(0.0)
-    weights, features = duty.weights, duty.features
+    weights = duty.weights
+    duty_indptr, duty_indices = duty.months.indptr, duty.months.indices
+    token_indptr, token_indices = duty.tokens.indptr, duty.tokens.indices
     for row, position in enumerate(positions):
         target = out[row]
         for k in range(weights.indptr[position], weights.indptr[position + 1]):
-            key = weights.indices[k]
-            lo, hi = features.indptr[key], features.indptr[key + 1]
+            key, weight = weights.indices[k], weights.data[k]
+            source = duty.source[key]
             # A registrant appears once per feature row, so fancy-index += adds each cell once.
-            target[features.indices[lo:hi]] += weights.data[k] * features.data[lo:hi]
+            if duty.is_token[key]:
+                cells = token_indices[token_indptr[source] : token_indptr[source + 1]]
+                target[cells] += weight * 1.0
+            else:
+                cells = duty_indices[duty_indptr[source] : duty_indptr[source + 1]]
+                start, end = duty.value_starts[key], duty.value_starts[key + 1]
+                target[cells] += weight * duty.values[start:end]

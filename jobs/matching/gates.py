@@ -15,7 +15,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from . import law
-from .matrices import JobMatrix, RegistrantMatrix, concat_ranges
+from .matrices import BusyPeriods, JobMatrix, RegistrantMatrix, concat_ranges
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,7 +63,7 @@ def job_wide_allowed(
     return allowed
 
 
-def _find(sorted_keys: np.ndarray, keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def find(sorted_keys: np.ndarray, keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Cells whose key is in ``sorted_keys`` (keys < 0 never are), and its position there."""
     position = np.searchsorted(sorted_keys, keys)
     found = (keys >= 0) & (position < sorted_keys.size)
@@ -80,7 +80,7 @@ def _individual_limit(
     h = R.history
     unit = np.where(J.limit_exempt[jobs], -1, a.unit[jobs])
     keys = np.where(unit >= 0, registrants * h.units.size + unit, -1)
-    cells, pair = _find(h.pair_keys, keys)
+    cells, pair = find(h.pair_keys, keys)
     rows, owner = concat_ranges(h.pair_starts[pair], h.pair_starts[pair + 1])
     cell = cells[owner]
     before = h.start[rows] < J.start[jobs[cell]]
@@ -106,16 +106,14 @@ def _former_employee(
     e = R.employment
     corporation = a.corporation[jobs]
     keys = np.where(corporation >= 0, registrants * len(R.corporation_index) + corporation, -1)
-    cells, pair = _find(e.pair_keys, keys)
+    cells, pair = find(e.pair_keys, keys)
     blocked = np.zeros(jobs.size, dtype=bool)
     blocked[cells[J.start[jobs[cells]] <= e.last_blocked_start[pair]]] = True
     return blocked
 
 
-def _overlap(
-    R: RegistrantMatrix, J: JobMatrix, jobs: np.ndarray, registrants: np.ndarray
-) -> np.ndarray:
-    b = R.busy
+def overlaps(b: BusyPeriods, J: JobMatrix, jobs: np.ndarray, registrants: np.ndarray) -> np.ndarray:
+    """Which cells have an assignment in ``b`` whose dates touch the job's period."""
     cells = np.flatnonzero(b.until[registrants] >= J.start[jobs])
     rows, owner = concat_ranges(b.indptr[registrants[cells]], b.indptr[registrants[cells] + 1])
     job = jobs[cells[owner]]
@@ -136,5 +134,5 @@ def pair_blocked(
     return (
         _individual_limit(R, J, alignment, jobs, registrants)
         | _former_employee(R, J, alignment, jobs, registrants)
-        | _overlap(R, J, jobs, registrants)
+        | overlaps(R.busy, J, jobs, registrants)
     )

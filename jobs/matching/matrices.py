@@ -10,10 +10,11 @@ array per job attribute. Each side has its own code vocabulary; the ranking alig
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
-from typing import Any
+from typing import Any, overload
 
 import numpy as np
 import scipy.sparse as sp
@@ -27,8 +28,8 @@ from .periods import (
     day_after_period,
     latest_chaining_start,
 )
-from .scoring import DEFAULT_MAX_COMMUTE_MINUTES, duty_summary, recency_fit
-from .types import JobCase, RegistrantProfile
+from .scoring import DEFAULT_MAX_COMMUTE_MINUTES, recency_fit
+from .types import Experience, JobCase, RegistrantProfile
 
 # Both age exemptions (individual limit, day dispatch) start at 60: one array serves both.
 EXEMPT_AGE = law.INDIVIDUAL_LIMIT.exempt_age
@@ -156,11 +157,13 @@ def _former_employment(
     return FormerEmployment(pair_keys, latest), corporations
 
 
-def _busy_periods(profiles: Sequence[RegistrantProfile]) -> BusyPeriods:
+def _busy_periods(profiles: Sequence[RegistrantProfile], *, everyone: bool) -> BusyPeriods:
+    """Assignment periods per registrant: of those who do not accept concurrent work, or
+    (``everyone``) of all, for the schedule-overlap caveat."""
     rows = [
         (index, a.start.toordinal(), a.end.toordinal())
         for index, profile in enumerate(profiles)
-        if not profile.accepts_concurrent
+        if everyone or not profile.accepts_concurrent
         for a in profile.assignments
     ]
     table = np.array(rows, dtype=np.int64).reshape(-1, 3)
@@ -188,11 +191,110 @@ def _locations(items: Sequence[Any]) -> tuple[np.ndarray, np.ndarray]:
     return points.reshape(-1, 2), key
 
 
+@dataclass(frozen=True, slots=True)
+class ExperienceColumns:
+    """Experience entries as arrays, by registrant row (each registrant's entries in their own
+    order): what the profiles' ``experience`` tuples hold, without building 1.5 million
+    tuples for a large agency."""
+
+    codes: tuple[str, ...]
+    registrant: np.ndarray  # row in the matrix, ascending
+    duty: np.ndarray  # index into codes
+    months: np.ndarray
+    last_year: np.ndarray  # NaN = unknown
+
+    @classmethod
+    def of_profiles(cls, profiles: Sequence[RegistrantProfile]) -> ExperienceColumns:
+        index: dict[str, int] = {}
+        rows = [
+            (i, index.setdefault(code, len(index)), months, math.nan if last is None else last)
+            for i, profile in enumerate(profiles)
+            for code, months, last in profile.experience
+        ]
+        table = np.array(rows, dtype=float).reshape(-1, 4)
+        return cls(
+            tuple(index),
+            table[:, 0].astype(np.int64),
+            table[:, 1].astype(np.int64),
+            table[:, 2].astype(np.int64),
+            table[:, 3],
+        )
+
+    def entries(self, lo: int, hi: int) -> tuple[Experience, ...]:
+        codes = self.codes
+        return tuple(
+            Experience(codes[duty], months, None if last != last else int(last))
+            for duty, months, last in zip(
+                self.duty[lo:hi].tolist(),
+                self.months[lo:hi].tolist(),
+                self.last_year[lo:hi].tolist(),
+                strict=True,
+            )
+        )
+
+
+class CompletedProfiles(Sequence[RegistrantProfile]):
+    """Profiles loaded without their experience, completed from the columns when read."""
+
+    def __init__(self, bases: tuple[RegistrantProfile, ...], experience: ExperienceColumns):
+        self._bases = bases
+        self._experience = experience
+        self._bounds = np.searchsorted(experience.registrant, np.arange(len(bases) + 1)).tolist()
+
+    def __len__(self) -> int:
+        return len(self._bases)
+
+    @overload
+    def __getitem__(self, index: int) -> RegistrantProfile: ...
+    @overload
+    def __getitem__(self, index: slice) -> list[RegistrantProfile]: ...
+
+    def __getitem__(self, index):
+        if isinstance(index, slice):
+            return [self[i] for i in range(*index.indices(len(self)))]
+        row = range(len(self._bases))[index]
+        entries = self._experience.entries(self._bounds[row], self._bounds[row + 1])
+        return replace(self._bases[row], experience=entries)
+
+
+def _duty_cells(
+    experience: ExperienceColumns, n: int
+) -> tuple[tuple[str, ...], dict[str, int], sp.csr_array, np.ndarray]:
+    """``duty_summary`` of every registrant at once, as a duty × registrant matrix of total
+    months (duties with 0 months left out) and the last year of each cell alongside."""
+    width = max(len(experience.codes), 1)
+    keys = experience.registrant * width + experience.duty
+    order = np.argsort(keys, kind="stable")
+    cell_keys, starts = np.unique(keys[order], return_index=True)
+    if cell_keys.size:
+        months = np.add.reduceat(experience.months[order].astype(float), starts)
+        last_year = np.fmax.reduceat(experience.last_year[order], starts)  # NaN-aware max
+    else:
+        months = last_year = np.zeros(0)
+    done = months > 0
+    cell_keys, months, last_year = cell_keys[done], months[done], last_year[done]
+    registrant, duty = np.divmod(cell_keys, width)
+    present = np.unique(duty)
+    duty_codes, duty_index = _vocabulary([experience.codes[d] for d in present.tolist()])
+    code_of = np.zeros(width, dtype=np.int64)
+    code_of[present] = [duty_index[experience.codes[d]] for d in present.tolist()]
+    duty = code_of[duty]
+    # Sorted by (duty, registrant): the CSR data order is known and last years line up.
+    order = np.lexsort((registrant, duty))
+    indptr = np.searchsorted(duty[order], np.arange(len(duty_codes) + 1))
+    matrix = sp.csr_array(
+        (months[order], registrant[order].astype(np.int32), indptr), shape=(len(duty_codes), n)
+    )
+    return duty_codes, duty_index, matrix, last_year[order]
+
+
 @dataclass(eq=False)
 class RegistrantMatrix:
-    """Registrants as arrays; row ``i`` is ``profiles[i]``."""
+    """Registrants as arrays; row ``i`` is ``profiles[i]``. ``bases[i]`` is the same profile,
+    possibly without its experience (cheaper to read, for code that reads no experience)."""
 
-    profiles: tuple[RegistrantProfile, ...]
+    profiles: Sequence[RegistrantProfile]
+    bases: Sequence[RegistrantProfile]
     ids: np.ndarray
     duty_codes: tuple[str, ...]
     duty_index: dict[str, int]
@@ -215,8 +317,10 @@ class RegistrantMatrix:
     employment: FormerEmployment
     corporation_index: dict[str, int]
     busy: BusyPeriods
+    periods: BusyPeriods  # every registrant's assignments, concurrent or not
     _index_of: dict[int, int] = field(default_factory=dict, repr=False)
     _recency: dict[int, np.ndarray] = field(default_factory=dict, repr=False)
+    _cells: dict[str, tuple[np.ndarray, np.ndarray]] = field(default_factory=dict, repr=False)
 
     def __len__(self) -> int:
         return self.ids.size
@@ -230,25 +334,34 @@ class RegistrantMatrix:
             self._recency[year] = recency_fit(self.last_year_by_duty, year)
         return self._recency[year]
 
+    def cells(self, name: str) -> tuple[np.ndarray, np.ndarray]:
+        """For the CSR matrix ``name`` (``months_by_duty`` or ``tokens_by_token``): the key
+        ``row × len(self) + registrant`` of every stored cell, sorted, and the position of each
+        in the matrix's data (cached): a cell is then one binary search away."""
+        if name not in self._cells:
+            matrix = getattr(self, name)
+            rows = np.repeat(np.arange(matrix.shape[0], dtype=np.int64), np.diff(matrix.indptr))
+            keys = rows * len(self) + matrix.indices
+            order = np.argsort(keys, kind="stable")
+            self._cells[name] = keys[order], order
+        return self._cells[name]
+
     @classmethod
-    def from_profiles(cls, profiles: Sequence[RegistrantProfile]) -> RegistrantMatrix:
+    def from_profiles(
+        cls,
+        profiles: Sequence[RegistrantProfile],
+        experience: ExperienceColumns | None = None,
+    ) -> RegistrantMatrix:
+        """From complete profiles, or from profiles without experience plus ``experience``
+        (whose registrant numbers are positions in ``profiles``)."""
         profiles = tuple(profiles)
         n = len(profiles)
-        summaries = [duty_summary(p.experience) for p in profiles]
-        duty_codes, duty_index = _vocabulary([code for s in summaries for code in s])
-        entries = [
-            (duty_index[code], i, months, last)
-            for i, summary in enumerate(summaries)
-            for code, (months, last) in summary.items()
-        ]
-        table = np.array(entries, dtype=float).reshape(-1, 4)
-        # Sort by (duty, registrant) so the CSR data order is known and last years line up.
-        table = table[np.lexsort((table[:, 1], table[:, 0]))]
-        duty_rows, registrant_cols = table[:, 0].astype(np.int64), table[:, 1].astype(np.int64)
-        indptr = np.searchsorted(duty_rows, np.arange(len(duty_codes) + 1))
-        months = sp.csr_array(
-            (table[:, 2], registrant_cols.astype(np.int32), indptr), shape=(len(duty_codes), n)
-        )
+        if experience is None:
+            complete: Sequence[RegistrantProfile] = profiles
+            experience = ExperienceColumns.of_profiles(profiles)
+        else:
+            complete = CompletedProfiles(profiles, experience)
+        duty_codes, duty_index, months, last_year = _duty_cells(experience, n)
 
         token_lists = [tokens_of(p) for p in profiles]
         token_codes, token_index = _vocabulary([t for tokens in token_lists for t in tokens])
@@ -261,12 +374,13 @@ class RegistrantMatrix:
         employment, corporations = _former_employment(profiles)
         points, location_key = _locations(profiles)
         return cls(
-            profiles=profiles,
+            profiles=complete,
+            bases=profiles,
             ids=np.array([p.id for p in profiles], dtype=np.int64),
             duty_codes=duty_codes,
             duty_index=duty_index,
             months_by_duty=months,
-            last_year_by_duty=table[:, 3].copy(),
+            last_year_by_duty=last_year,
             token_index=token_index,
             tokens_by_token=tokens,
             wage_floor=np.array([float(p.min_hourly_wage or 0) for p in profiles]),
@@ -299,7 +413,8 @@ class RegistrantMatrix:
             history=_unit_history(profiles),
             employment=employment,
             corporation_index=corporations,
-            busy=_busy_periods(profiles),
+            busy=_busy_periods(profiles, everyone=False),
+            periods=_busy_periods(profiles, everyone=True),
             _index_of={p.id: i for i, p in enumerate(profiles)},
         )
 

@@ -190,3 +190,74 @@ def test_opening_a_case_has_a_real_worker_store_its_ranking(case, celery_worker)
     assert Match.objects.get(job=case, registrant__ref="CHAINED").block_codes == [
         "individual_limit"
     ]
+
+
+def _table():
+    return sorted(
+        (m.job_id, m.registrant.ref, m.score, m.eligible, m.factors, m.caveats, m.blocks,
+         m.in_job_top, m.in_registrant_top)
+        for m in Match.objects.select_related("registrant")
+    )  # fmt: skip
+
+
+def _storage_scenario(job):
+    """Rank, rank a registrant, shrink the case's top, change a profile: the counts each step
+    reports and the table after it."""
+    from registrants.models import Registrant
+
+    accountant = Registrant.objects.get(ref="ACCOUNTANT")
+    steps = [
+        lambda: matching_adapter.rank_job(job_id=job.pk, top_n=4),
+        lambda: matching_adapter.rank_registrant(registrant_id=accountant.pk),
+        lambda: matching_adapter.rank_job(job_id=job.pk, top_n=1),
+        lambda: matching_adapter.rank_job(job_id=job.pk, top_n=1),
+    ]
+    trace = []
+    for step in steps:
+        trace.append((step(), _table()))
+    DutyExperience.objects.filter(registrant=accountant).update(months=1)
+    matching_adapter.forget_cache()
+    trace.append((matching_adapter.rank_job(job_id=job.pk, top_n=1), _table()))
+    return trace
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db
+def test_copy_and_orm_storage_write_the_same_rows(case, monkeypatch):
+    monkeypatch.setattr(matching_adapter, "_bulk_sql", lambda: True)
+    bulk = _storage_scenario(case)
+    Match.objects.all().delete()
+    DutyExperience.objects.filter(registrant__ref="ACCOUNTANT").update(months=24)
+    matching_adapter.forget_cache()
+    monkeypatch.setattr(matching_adapter, "_bulk_sql", lambda: False)
+    orm = _storage_scenario(case)
+
+    assert bulk == orm
+    counts = [count for count, _ in bulk]
+    # 4 rows; the accountant's row gains the registrant flag; in a top 1 the accountant (100)
+    # is alone and the other 3 rows go; nothing to do the second time; a weaker accountant
+    # leaves the case's top but keeps their own, RETURNER comes in and so does CHAINED,
+    # blocked but scoring above it.
+    assert counts == [4, 1, 3, 0, 3]
+    final = bulk[-1][1]
+    assert [(row[1], row[7], row[8]) for row in final] == [
+        ("ACCOUNTANT", False, True),
+        ("CHAINED", True, False),
+        ("RETURNER", True, False),
+    ]
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db
+def test_profiles_read_as_arrays_equal_profiles_read_row_by_row(case, monkeypatch):
+    monkeypatch.setattr(matching_adapter, "_bulk_sql", lambda: True)
+    bulk = matching_adapter.registrant_profiles()
+    monkeypatch.setattr(matching_adapter, "_bulk_sql", lambda: False)
+    rows = matching_adapter.registrant_profiles()
+
+    assert bulk == rows
+    assert [p.ref for p in bulk] == ["ACCOUNTANT", "SAME-INDUSTRY", "RETURNER", "CHAINED"]
+    assert {e.duty_code: e.months for e in bulk[0].experience} == {
+        "journal_entry": 24, "accounts_receivable": 18, "monthly_closing": 6,
+    }  # fmt: skip
+    assert [a.start for a in bulk[2].assignments] == [datetime.date(2024, 3, 1)]
