@@ -45,11 +45,15 @@ from .matching.breakdown import explain
 from .matching.gates import align, job_wide_allowed, pair_blocked
 from .matching.matrices import CompletedProfiles, ExperienceColumns
 from .matching.scoring import duty_summary
+from .matching.topn import tiebreak
 from .models import Assignment, Duty, DutyCategory, Job, JobDuty, Match, Qualification, Skill
 from .requirement_check import check_requirements, job_texts
 
 logger = logging.getLogger(__name__)
 TOP_N = 50
+# Blocked registrants stored with a case when they would rank among its best: staff see who
+# the law keeps out and why.
+BLOCKED_SHOWN = 10
 _STORED_FIELDS = ("score", "eligible", "factors", "caveats", "blocks")
 
 
@@ -413,7 +417,13 @@ def _blocked_contenders(
     jobs, registrants = jobs[blocked], registrants[blocked]
     scores = score_pairs(R, J, jobs, registrants, today=on).scores
     contender = scores >= floors[jobs]
-    return jobs[contender], registrants[contender]
+    jobs, registrants, scores = jobs[contender], registrants[contender], scores[contender]
+    # The best BLOCKED_SHOWN of each job, in the ranking's order.
+    order = np.lexsort((tiebreak(R.ids[registrants], J.ids[jobs]), -scores, jobs))
+    jobs, registrants = jobs[order], registrants[order]
+    first_of_job = np.searchsorted(jobs, jobs)
+    shown = np.arange(jobs.size) - first_of_job < BLOCKED_SHOWN
+    return jobs[shown], registrants[shown]
 
 
 def _related_registrants(R: RegistrantMatrix) -> dict:
@@ -545,6 +555,9 @@ def _store(existing_qs, results: list[MatchResult], *, flag: str, keep_flagged: 
     Rows that leave the ``flag`` set lose the flag, and are deleted when no flag keeps them.
     ``keep_flagged`` limits which results get the flag (None: all of them).
     """
+    distinct = {(result.job_id, result.registrant_id): result for result in reversed(results)}
+    if len(distinct) < len(results):  # the first result of a pair counts
+        results = list(reversed(distinct.values()))
     with paused_gc():
         if _bulk_sql():
             return _store_postgresql(existing_qs, results, flag=flag, keep_flagged=keep_flagged)
@@ -613,29 +626,33 @@ _INCOMING = "matching_incoming"
 
 
 def _store_postgresql(existing_qs, results: list[MatchResult], *, flag: str, keep_flagged) -> int:
-    """``_store_orm`` as five statements: the results are copied into a temporary table and
-    PostgreSQL does the diff (250,000 rows in seconds, where the ORM needs a minute)."""
+    """``_store_orm`` in three statements: the results are copied into a temporary table,
+    one MERGE applies them, and the rows they no longer hold lose the flag or go."""
     other = "in_registrant_top" if flag == "in_job_top" else "in_job_top"
     quote = connection.ops.quote_name
     table, flag, other = quote(Match._meta.db_table), quote(flag), quote(other)
     scope, scope_params = existing_qs.values("pk").query.sql_with_params()
     now = timezone.now()
-    same_pair = "m.job_id = i.job_id AND m.registrant_id = i.registrant_id"
     stored = ("score", "eligible", "factors", "caveats", "blocks")
-    changed = " OR ".join(f"m.{name} IS DISTINCT FROM i.{name}" for name in stored)
-    not_incoming = f"NOT EXISTS (SELECT 1 FROM {_INCOMING} i WHERE {same_pair})"
+    changed = " OR ".join(
+        [*(f"m.{name} IS DISTINCT FROM i.{name}" for name in stored), f"m.{flag} <> i.member"]
+    )
+    not_incoming = (
+        f"NOT EXISTS (SELECT 1 FROM {_INCOMING} i "
+        "WHERE m.job_id = i.job_id AND m.registrant_id = i.registrant_id)"
+    )
     statements = [
         (
-            f"UPDATE {table} m SET {', '.join(f'{name} = i.{name}' for name in stored)}, "
-            f"{flag} = i.member, computed_at = %s FROM {_INCOMING} i "
-            f"WHERE {same_pair} AND (i.member OR m.{other}) "
-            f"AND ({changed} OR m.{flag} IS DISTINCT FROM i.member)",
-            [now],
-        ),
-        (
-            f"DELETE FROM {table} m USING {_INCOMING} i "
-            f"WHERE {same_pair} AND NOT i.member AND NOT m.{other}",
-            [],
+            f"MERGE INTO {table} m USING {_INCOMING} i "
+            "ON m.job_id = i.job_id AND m.registrant_id = i.registrant_id "
+            f"WHEN MATCHED AND NOT i.member AND NOT m.{other} THEN DELETE "
+            f"WHEN MATCHED AND ({changed}) THEN UPDATE SET "
+            f"{', '.join(f'{name} = i.{name}' for name in stored)}, {flag} = i.member, "
+            "computed_at = %s "
+            f"WHEN NOT MATCHED AND i.member THEN INSERT (job_id, registrant_id, "
+            f"{', '.join(stored)}, computed_at, {flag}, {other}) VALUES (i.job_id, "
+            f"i.registrant_id, {', '.join(f'i.{name}' for name in stored)}, %s, true, false)",
+            [now, now],
         ),
         (
             f"UPDATE {table} m SET {flag} = false, computed_at = %s "
@@ -647,15 +664,7 @@ def _store_postgresql(existing_qs, results: list[MatchResult], *, flag: str, kee
             f"WHERE m.id IN ({scope}) AND m.{flag} AND NOT m.{other} AND {not_incoming}",
             list(scope_params),
         ),
-        (
-            f"INSERT INTO {table} (job_id, registrant_id, {', '.join(stored)}, computed_at, "
-            f"{flag}, {other}) SELECT i.job_id, i.registrant_id, "
-            f"{', '.join(f'i.{name}' for name in stored)}, %s, true, false "
-            f"FROM {_INCOMING} i WHERE i.member ON CONFLICT (job_id, registrant_id) DO NOTHING",
-            [now],
-        ),
     ]
-    dumps = json.dumps
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute(
             f"CREATE TEMPORARY TABLE IF NOT EXISTS {_INCOMING} (job_id bigint, "
@@ -665,26 +674,30 @@ def _store_postgresql(existing_qs, results: list[MatchResult], *, flag: str, kee
         # Empty already, unless an outer transaction stored before.
         cursor.execute(f"TRUNCATE {_INCOMING}")
         with cursor.cursor.copy(f"COPY {_INCOMING} FROM STDIN") as copy:
-            for result in results:
-                key = (result.job_id, result.registrant_id)
-                copy.write_row(
-                    (
-                        result.job_id,
-                        result.registrant_id,
-                        result.score,
-                        result.eligible,
-                        dumps(result.factors),
-                        dumps([finding.to_dict() for finding in result.caveats]),
-                        dumps([finding.to_dict() for finding in result.blocks]),
-                        keep_flagged is None or key in keep_flagged,
-                    )
-                )
-        cursor.execute(f"ANALYZE {_INCOMING}")
+            for lo in range(0, len(results), 5000):
+                copy.write(_copy_text(results[lo : lo + 5000], keep_flagged))
         written = 0
         for sql, params in statements:
             cursor.execute(sql, params)
             written += cursor.rowcount
     return written
+
+
+def _copy_text(results: list[MatchResult], keep_flagged: set | None) -> str:
+    """Rows of COPY's text format: JSON has no tabs or newlines of its own, and its
+    backslashes are doubled for COPY."""
+    dumps = json.dumps
+    lines = []
+    for result in results:
+        caveats = dumps([finding.to_dict() for finding in result.caveats])
+        blocks = dumps([finding.to_dict() for finding in result.blocks])
+        member = keep_flagged is None or (result.job_id, result.registrant_id) in keep_flagged
+        lines.append(
+            f"{result.job_id}\t{result.registrant_id}\t{result.score!r}\t"
+            f"{'t' if result.eligible else 'f'}\t{dumps(result.factors)}\t{caveats}\t{blocks}\t"
+            f"{'t' if member else 'f'}\n"
+        )
+    return "".join(lines).replace("\\", "\\\\")
 
 
 def _store_for_jobs(*, job_ids: list[int], closed: set[int], results: list[MatchResult]) -> int:

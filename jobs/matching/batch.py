@@ -31,6 +31,7 @@ from .scoring import (
     W_SKILLS,
     condition_points,
     recency_fit,
+    round_points_array,
     round_score,
 )
 from .types import Finding, MatchResult, RegistrantProfile
@@ -282,7 +283,7 @@ def explain_pairs(
         caveats[k].append(Finding("flagged_requirement", {"phrases": phrases}))
 
     results = []
-    rounded = [[round(points, 2) for points in row] for row in s.factors.tolist()]
+    rounded = round_points_array(s.factors).tolist()
     for k, (score, row) in enumerate(zip(s.scores.tolist(), rounded, strict=True)):
         results.append(
             MatchResult(

@@ -22,6 +22,7 @@ from .scoring import (
     coverage,
     duty_summary,
     recency_fit_one,
+    round_points,
     round_score_one,
 )
 from .types import Finding, JobCase, MatchResult, RegistrantProfile, Requirement
@@ -169,7 +170,7 @@ def explain(
         job_id=job.id,
         score=score,
         eligible=not outcome.blocks,
-        factors={name: round(points, 2) for name, points in factors.items()},
+        factors={name: round_points(points) for name, points in factors.items()},
         caveats=tuple(caveats),
         blocks=outcome.blocks,
     )

@@ -10,6 +10,7 @@ law cares about, so every rule goes through the helpers below.
 from __future__ import annotations
 
 from datetime import date, timedelta
+from functools import lru_cache
 
 ONE_DAY = timedelta(days=1)
 # Ordinal stand-ins for "never" and "any time", comparable with date.toordinal() values.
@@ -33,6 +34,9 @@ def add_months(day: date, months: int) -> date:
     return date(year, month, min(day.day, last))
 
 
+# Dates repeat (a large agency's 150,000 assignments start on a few thousand days): the
+# matrices cache the periods.
+@lru_cache(maxsize=1 << 16)
 def period_last_day(first_day: date, months: int) -> date:
     """Last day of a period of ``months`` months that starts on ``first_day`` (民法143条)."""
     month_index = first_day.year * 12 + (first_day.month - 1) + months

@@ -88,6 +88,16 @@ def round_score_one(total: float) -> float:
     return round((min(max(total, 0.0), 100.0) + _ROUNDING_NUDGE) * 10.0) / 10.0
 
 
+def round_points(points: float) -> float:
+    """A factor's points to two decimals, as ``round_points_array`` rounds them: rint of
+    ``points × 100``, then / 100 (Python's round() of a float to an int is the same rint)."""
+    return round(points * 100.0) / 100.0
+
+
+def round_points_array(points: Any) -> Any:
+    return np.rint(np.asarray(points, dtype=float) * 100.0) / 100.0
+
+
 def duty_summary(experience: Iterable[Experience]) -> dict[str, tuple[float, float]]:
     """duty code → (total months, last year or NaN) over a registrant's experience entries.
 

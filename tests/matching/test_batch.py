@@ -17,7 +17,10 @@ def test_explain_pairs_equals_explain_on_every_pair_of_a_random_agency():
     R, J = RegistrantMatrix.from_profiles(profiles), JobMatrix.from_jobs(jobs)
     grid_jobs, grid_registrants = np.divmod(np.arange(len(jobs) * len(profiles)), len(profiles))
     got = explain_pairs(R, J, grid_jobs, grid_registrants, today=TODAY)
-    expected = [explain(profiles[r], jobs[j], TODAY) for j, r in zip(grid_jobs, grid_registrants)]
+    expected = [
+        explain(profiles[r], jobs[j], TODAY)
+        for j, r in zip(grid_jobs, grid_registrants, strict=True)
+    ]
     assert got == expected
     # The comparison covers every finding: each caveat and block code occurs.
     codes = {f.code for result in expected for f in (*result.caveats, *result.blocks)}

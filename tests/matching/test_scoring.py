@@ -8,6 +8,7 @@ import pytest
 
 from jobs.matching import scoring
 from jobs.matching.breakdown import explain
+from jobs.matching.scoring import round_points, round_points_array
 from jobs.matching.types import Experience, RegistrantProfile, Requirement
 
 from .builders import TODAY, job, profile
@@ -154,3 +155,9 @@ def test_explain_and_ranking_fits_agree_bit_for_bit():
     assert np.array_equal(
         scoring.round_score(totals), [scoring.round_score_one(t) for t in totals.tolist()]
     )
+
+
+def test_factor_points_round_alike_on_floats_and_arrays():
+    values = np.random.default_rng(3).uniform(0, 50, 20_000)
+    values[:4] = [12.345, 0.005, 49.995, 7.125]
+    assert round_points_array(values).tolist() == [round_points(v) for v in values.tolist()]
