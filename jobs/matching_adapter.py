@@ -6,14 +6,13 @@ results as ``Match`` rows. A pair is kept while it is among the best ``TOP_N`` o
 its registrant; storing is a diff, so running a ranking twice leaves the same rows.
 """
 
-import gc
+import hashlib
 import json
 import logging
 import math
 import threading
 from collections import defaultdict
 from collections.abc import Iterable
-from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
 
@@ -40,7 +39,7 @@ from .matching import (
     rank_jobs_for_registrant,
     rank_registrants_for_jobs,
 )
-from .matching.batch import explain_pairs, score_pairs
+from .matching.batch import explain_pairs, paused_gc, score_pairs
 from .matching.breakdown import explain
 from .matching.gates import align, job_wide_allowed, pair_blocked
 from .matching.matrices import CompletedProfiles, ExperienceColumns
@@ -59,20 +58,6 @@ _STORED_FIELDS = ("score", "eligible", "factors", "caveats", "blocks")
 
 def today() -> date:
     return timezone.localdate()
-
-
-@contextmanager
-def paused_gc():
-    """Pause the cyclic garbage collector while building or storing at agency scale: the
-    results hold no cycles, and with a cached matrix of 100,000 profiles in memory each
-    collection that millions of new objects trigger rescans all of them (seconds per run)."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
 
 
 # --- Django → engine -------------------------------------------------------------------------
@@ -248,61 +233,90 @@ def _duty_flags() -> dict[str, tuple[bool, bool]]:
     }
 
 
-def job_cases(jobs: Iterable[Job]) -> list[JobCase]:
-    """Engine cases; ``jobs`` should come from ``_jobs_for_engine()``."""
+def job_cases(queryset) -> list[JobCase]:
+    """Engine cases of the jobs of ``queryset``, in id order (read as values: model instances
+    of 5,000 cases with their duties cost seconds)."""
     flags = _duty_flags()
+    duty_code, skill_code, qualification_code, category_code = (
+        _codes_by_id(model) for model in (Duty, Skill, Qualification, DutyCategory)
+    )
+    ids = queryset.values("pk")
+    duties_of: dict[int, list[tuple]] = defaultdict(list)
+    for job_id, *duty in (
+        JobDuty.objects.filter(job__in=ids)
+        .order_by("job_id", *JobDuty._meta.ordering, "pk")
+        .values_list("job_id", "kind", "duty_id", "min_months")
+    ):
+        duties_of[job_id].append(tuple(duty))
+    skills_of, qualifications_of = (
+        _grouped(*_columns(model.objects.filter(job__in=ids), "job_id", field))
+        for model, field in (
+            (Job.skills.through, "skill_id"),
+            (Job.qualifications.through, "qualification_id"),
+        )
+    )
+    rows = queryset.order_by("pk").values_list(
+        "pk", "ref", "unit_id", "unit__establishment_id",
+        "unit__establishment__client__corporate_number", "unit__establishment__conflict_date",
+        "unit__establishment__conflict_date_extended_to", "hourly_wage", "transport_allowance",
+        "transport_cap_per_month", "start", "end", "employment_contract_days", "postal_code",
+        "duty_category_id", "individual_limit_exemption", "title", "description", "dress_code",
+        "confidential__pk", "confidential__notes",
+    )  # fmt: skip
     cases = []
-    for job in jobs:
-        duties = list(job.duties.all())
-        codes = [item.duty.code for item in duties]
-        establishment = job.unit.establishment
+    for (pk, ref, unit, establishment, corporate_number, conflict_date, extended_to, wage,
+         allowance, cap, start, end, contract_days, postal_code, category, exemption, title,
+         description, dress_code, confidential, notes) in rows:  # fmt: skip
+        duties = duties_of.get(pk, [])
+        codes = [duty_code[duty] for _, duty, _ in duties]
+        texts = job_texts(
+            title=title,
+            description=description,
+            dress_code=dress_code,
+            notes=None if confidential is None else notes,
+        )
         cases.append(
             JobCase(
-                id=job.pk,
-                ref=job.ref,
-                unit_id=job.unit_id,
-                establishment_id=establishment.pk,
-                corporate_number=establishment.client.corporate_number,
-                establishment_conflict_date=establishment.effective_conflict_date,
+                id=pk,
+                ref=ref,
+                unit_id=unit,
+                establishment_id=establishment,
+                corporate_number=corporate_number,
+                establishment_conflict_date=extended_to or conflict_date,
                 required=tuple(
-                    Requirement(item.duty.code, item.min_months)
-                    for item in duties
-                    if item.kind == JobDuty.Kind.REQUIRED
+                    Requirement(duty_code[duty], months)
+                    for kind, duty, months in duties
+                    if kind == JobDuty.Kind.REQUIRED
                 ),
                 preferred=tuple(
-                    Requirement(item.duty.code, item.min_months)
-                    for item in duties
-                    if item.kind == JobDuty.Kind.PREFERRED
+                    Requirement(duty_code[duty], months)
+                    for kind, duty, months in duties
+                    if kind == JobDuty.Kind.PREFERRED
                 ),
-                skills=frozenset(skill.code for skill in job.skills.all()),
-                qualifications=frozenset(q.code for q in job.qualifications.all()),
-                hourly_wage=job.hourly_wage,
-                transport_allowance=job.transport_allowance,
-                transport_cap_per_month=job.transport_cap_per_month,
-                start=job.start,
-                end=job.end,
-                employment_contract_days=job.employment_contract_days,
-                location=location_for_postal_code(job.postal_code) if job.postal_code else None,
-                duty_category=job.duty_category.code if job.duty_category else None,
+                skills=frozenset(skill_code[k] for (k,) in skills_of.get(pk, ())),
+                qualifications=frozenset(
+                    qualification_code[k] for (k,) in qualifications_of.get(pk, ())
+                ),
+                hourly_wage=wage,
+                transport_allowance=allowance,
+                transport_cap_per_month=cap,
+                start=start,
+                end=end,
+                employment_contract_days=contract_days,
+                location=location_for_postal_code(postal_code) if postal_code else None,
+                duty_category=category_code[category] if category else None,
                 day_dispatch_exempt_work=bool(codes)
                 and all(flags.get(code, (False, False))[0] for code in codes),
                 prohibited_work=any(flags.get(code, (False, False))[1] for code in codes),
-                individual_limit_exempt_reason=job.individual_limit_exemption or None,
-                flagged_phrases=tuple(flag.phrase for flag in check_requirements(job_texts(job))),
+                individual_limit_exempt_reason=exemption or None,
+                flagged_phrases=tuple(flag.phrase for flag in check_requirements(texts)),
             )
         )
     return cases
 
 
-def _jobs_for_engine(queryset=None):
-    queryset = Job.objects.all() if queryset is None else queryset
-    return queryset.select_related(
-        "unit__establishment__client", "duty_category", "confidential"
-    ).prefetch_related("duties__duty", "skills", "qualifications")
-
-
 def job_case(job: Job) -> JobCase:
-    return job_cases(_jobs_for_engine(Job.objects.filter(pk=job.pk)))[0]
+    return job_cases(Job.objects.filter(pk=job.pk))[0]
 
 
 # --- Cached matrices ---------------------------------------------------------------------------
@@ -357,7 +371,7 @@ def open_job_matrix() -> JobMatrix:
     return _cached(
         "open_jobs",
         _open_jobs_version(),
-        lambda: JobMatrix.from_jobs(job_cases(_jobs_for_engine(Job.objects.open()))),
+        lambda: JobMatrix.from_jobs(job_cases(Job.objects.open())),
     )
 
 
@@ -375,7 +389,7 @@ def rank_jobs(job_ids: list[int], *, top_n: int = TOP_N):
     staff see why they are not proposed)."""
     with paused_gc():
         R, related = _registrant_index()
-        cases = job_cases(_jobs_for_engine(Job.objects.open().filter(pk__in=job_ids)))
+        cases = job_cases(Job.objects.open().filter(pk__in=job_ids))
         on = today()
         results: list[MatchResult] = []
         if cases and len(R):
@@ -538,166 +552,158 @@ def explain_pair(*, job: Job, registrant: Registrant) -> PairView:
 # --- Storing -----------------------------------------------------------------------------------
 
 
-def _values(result: MatchResult) -> dict:
-    return {
-        "score": result.score,
-        "eligible": result.eligible,
-        "factors": dict(result.factors),
-        "caveats": [finding.to_dict() for finding in result.caveats],
-        "blocks": [finding.to_dict() for finding in result.blocks],
-    }
-
-
 def _store(existing_qs, results: list[MatchResult], *, flag: str, keep_flagged: set | None) -> int:
     """Diff ``results`` (the new members under ``flag``) against ``existing_qs``; returns the
     rows created, changed or deleted.
 
     Rows that leave the ``flag`` set lose the flag, and are deleted when no flag keeps them.
-    ``keep_flagged`` limits which results get the flag (None: all of them).
+    ``keep_flagged`` limits which results get the flag (None: all of them). A row's stored
+    digest of its values tells whether it changed, so a nightly recompute that finds most
+    pairs as they were reads three integers per row and writes only what changed.
     """
-    distinct = {(result.job_id, result.registrant_id): result for result in reversed(results)}
-    if len(distinct) < len(results):  # the first result of a pair counts
-        results = list(reversed(distinct.values()))
+    other = "in_registrant_top" if flag == "in_job_top" else "in_job_top"
     with paused_gc():
-        if _bulk_sql():
-            return _store_postgresql(existing_qs, results, flag=flag, keep_flagged=keep_flagged)
-        return _store_orm(existing_qs, results, flag=flag, keep_flagged=keep_flagged)
+        pks, jobs, registrants, digests, flagged, kept = _columns(
+            existing_qs, "pk", "job_id", "registrant_id", "digest", flag, other
+        )
+        existing = {
+            key: row
+            for key, *row in zip(
+                zip(jobs, registrants, strict=True), pks, digests, flagged, kept, strict=True
+            )
+        }
+        creates, updates, unflag, removals, seen = [], [], [], [], set()
+        for result in results:
+            key = (result.job_id, result.registrant_id)
+            if key in seen:  # the first result of a pair counts
+                continue
+            seen.add(key)
+            member = keep_flagged is None or key in keep_flagged
+            row = existing.get(key)
+            if row is None:
+                if member:
+                    creates.append(_Row(result))
+                continue
+            pk, digest, was_member, other_keeps = row
+            if not member and not other_keeps:
+                removals.append(pk)
+                continue
+            stored = _Row(result)
+            if stored.digest != digest or was_member != member:
+                updates.append((pk, stored, member))
+        for key, (pk, _, was_member, other_keeps) in existing.items():
+            if key not in seen and was_member:
+                (unflag if other_keeps else removals).append(pk)
+        apply = _apply_postgresql if _bulk_sql() else _apply_orm
+        with transaction.atomic():
+            apply(creates, updates, unflag, removals, flag=flag, other=other)
+    return len(creates) + len(updates) + len(unflag) + len(removals)
+
+
+class _Row:
+    """One result as stored: its values, their JSON and the digest of that JSON."""
+
+    __slots__ = ("result", "json", "digest")
+
+    def __init__(self, result: MatchResult):
+        self.result = result
+        self.json = json.dumps(
+            [
+                result.score,
+                result.eligible,
+                result.factors,
+                [finding.to_dict() for finding in result.caveats],
+                [finding.to_dict() for finding in result.blocks],
+            ]
+        )
+        hashed = hashlib.blake2b(self.json.encode(), digest_size=8).digest()
+        self.digest = int.from_bytes(hashed, "big", signed=True)
+
+    def values(self) -> dict:
+        score, eligible, factors, caveats, blocks = json.loads(self.json)
+        return {
+            "score": score,
+            "eligible": eligible,
+            "factors": factors,
+            "caveats": caveats,
+            "blocks": blocks,
+            "digest": self.digest,
+        }
 
 
 def _bulk_sql() -> bool:
-    """Whether to read columns and store matches with PostgreSQL's arrays and COPY."""
+    """Whether to read columns and write matches with PostgreSQL's arrays and JSON."""
     return connection.vendor == "postgresql"
 
 
-def _store_orm(existing_qs, results: list[MatchResult], *, flag: str, keep_flagged) -> int:
-    other = "in_registrant_top" if flag == "in_job_top" else "in_job_top"
+def _apply_orm(creates, updates, unflag, removals, *, flag: str, other: str) -> None:
     now = timezone.now()
-    existing = {
-        (row.job_id, row.registrant_id): row
-        for row in existing_qs.only(*_STORED_FIELDS, "job_id", "registrant_id", flag, other)
-    }
-    creates, updates, removals, seen = [], [], [], set()
-    for result in results:
-        key = (result.job_id, result.registrant_id)
-        seen.add(key)
-        values = _values(result)
-        member = keep_flagged is None or key in keep_flagged
-        row = existing.get(key)
-        if row is None:
-            if member:
-                creates.append(
-                    Match(
-                        job_id=result.job_id,
-                        registrant_id=result.registrant_id,
-                        computed_at=now,
-                        **values,
-                        **{flag: True},
-                    )
-                )
-            continue
-        if not member and not getattr(row, other):
-            removals.append(row.pk)
-            continue
-        changed = any(getattr(row, name) != value for name, value in values.items())
-        if changed or getattr(row, flag) != member:
-            for name, value in values.items():
-                setattr(row, name, value)
-            setattr(row, flag, member)
-            row.computed_at = now
-            updates.append(row)
-    for key, row in existing.items():
-        if key in seen or not getattr(row, flag):
-            continue
-        if getattr(row, other):
-            setattr(row, flag, False)
-            row.computed_at = now
-            updates.append(row)
-        else:
-            removals.append(row.pk)
-    with transaction.atomic():
-        Match.objects.bulk_create(creates, batch_size=2000)
-        Match.objects.bulk_update(updates, [*_STORED_FIELDS, flag, "computed_at"], batch_size=1000)
-        for lo in range(0, len(removals), 5000):
-            Match.objects.filter(pk__in=removals[lo : lo + 5000]).delete()
-    return len(creates) + len(updates) + len(removals)
+    Match.objects.bulk_create(
+        [
+            Match(
+                job_id=row.result.job_id,
+                registrant_id=row.result.registrant_id,
+                computed_at=now,
+                **row.values(),
+                **{flag: True, other: False},
+            )
+            for row in creates
+        ],
+        batch_size=2000,
+    )
+    changed = []
+    for pk, row, member in updates:
+        match = Match(pk=pk, computed_at=now, **row.values(), **{flag: member})
+        changed.append(match)
+    fields = [*_STORED_FIELDS, "digest", flag, "computed_at"]
+    Match.objects.bulk_update(changed, fields, batch_size=1000)
+    for lo in range(0, max(len(unflag), len(removals)), 5000):
+        Match.objects.filter(pk__in=unflag[lo : lo + 5000]).update(**{flag: False}, computed_at=now)
+        Match.objects.filter(pk__in=removals[lo : lo + 5000]).delete()
 
 
-_INCOMING = "matching_incoming"
+_CHUNK = 20_000
 
 
-def _store_postgresql(existing_qs, results: list[MatchResult], *, flag: str, keep_flagged) -> int:
-    """``_store_orm`` in three statements: the results are copied into a temporary table,
-    one MERGE applies them, and the rows they no longer hold lose the flag or go."""
-    other = "in_registrant_top" if flag == "in_job_top" else "in_job_top"
+def _apply_postgresql(creates, updates, unflag, removals, *, flag: str, other: str) -> None:
+    """``_apply_orm`` with the rows sent as one JSON array per statement (the ORM builds a
+    model instance per row: a minute for a first recompute of a large agency)."""
+    now = timezone.now()
     quote = connection.ops.quote_name
     table, flag, other = quote(Match._meta.db_table), quote(flag), quote(other)
-    scope, scope_params = existing_qs.values("pk").query.sql_with_params()
-    now = timezone.now()
-    stored = ("score", "eligible", "factors", "caveats", "blocks")
-    changed = " OR ".join(
-        [*(f"m.{name} IS DISTINCT FROM i.{name}" for name in stored), f"m.{flag} <> i.member"]
-    )
-    not_incoming = (
-        f"NOT EXISTS (SELECT 1 FROM {_INCOMING} i "
-        "WHERE m.job_id = i.job_id AND m.registrant_id = i.registrant_id)"
-    )
-    statements = [
-        (
-            f"MERGE INTO {table} m USING {_INCOMING} i "
-            "ON m.job_id = i.job_id AND m.registrant_id = i.registrant_id "
-            f"WHEN MATCHED AND NOT i.member AND NOT m.{other} THEN DELETE "
-            f"WHEN MATCHED AND ({changed}) THEN UPDATE SET "
-            f"{', '.join(f'{name} = i.{name}' for name in stored)}, {flag} = i.member, "
-            "computed_at = %s "
-            f"WHEN NOT MATCHED AND i.member THEN INSERT (job_id, registrant_id, "
-            f"{', '.join(stored)}, computed_at, {flag}, {other}) VALUES (i.job_id, "
-            f"i.registrant_id, {', '.join(f'i.{name}' for name in stored)}, %s, true, false)",
-            [now, now],
-        ),
-        (
-            f"UPDATE {table} m SET {flag} = false, computed_at = %s "
-            f"WHERE m.id IN ({scope}) AND m.{flag} AND m.{other} AND {not_incoming}",
-            [now, *scope_params],
-        ),
-        (
-            f"DELETE FROM {table} m "
-            f"WHERE m.id IN ({scope}) AND m.{flag} AND NOT m.{other} AND {not_incoming}",
-            list(scope_params),
-        ),
-    ]
-    with transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute(
-            f"CREATE TEMPORARY TABLE IF NOT EXISTS {_INCOMING} (job_id bigint, "
-            "registrant_id bigint, score double precision, eligible boolean, factors jsonb, "
-            "caveats jsonb, blocks jsonb, member boolean) ON COMMIT DELETE ROWS"
-        )
-        # Empty already, unless an outer transaction stored before.
-        cursor.execute(f"TRUNCATE {_INCOMING}")
-        with cursor.cursor.copy(f"COPY {_INCOMING} FROM STDIN") as copy:
-            for lo in range(0, len(results), 5000):
-                copy.write(_copy_text(results[lo : lo + 5000], keep_flagged))
-        written = 0
-        for sql, params in statements:
-            cursor.execute(sql, params)
-            written += cursor.rowcount
-    return written
-
-
-def _copy_text(results: list[MatchResult], keep_flagged: set | None) -> str:
-    """Rows of COPY's text format: JSON has no tabs or newlines of its own, and its
-    backslashes are doubled for COPY."""
-    dumps = json.dumps
-    lines = []
-    for result in results:
-        caveats = dumps([finding.to_dict() for finding in result.caveats])
-        blocks = dumps([finding.to_dict() for finding in result.blocks])
-        member = keep_flagged is None or (result.job_id, result.registrant_id) in keep_flagged
-        lines.append(
-            f"{result.job_id}\t{result.registrant_id}\t{result.score!r}\t"
-            f"{'t' if result.eligible else 'f'}\t{dumps(result.factors)}\t{caveats}\t{blocks}\t"
-            f"{'t' if member else 'f'}\n"
-        )
-    return "".join(lines).replace("\\", "\\\\")
+    columns = "(e->>2)::double precision, (e->>3)::boolean, e->4, e->5, e->6, (e->>7)::bigint"
+    with connection.cursor() as cursor:
+        for lo in range(0, len(creates), _CHUNK):
+            rows = ",".join(
+                f"[{row.result.job_id},{row.result.registrant_id},{row.json[1:-1]},{row.digest}]"
+                for row in creates[lo : lo + _CHUNK]
+            )
+            cursor.execute(
+                f"INSERT INTO {table} (job_id, registrant_id, score, eligible, factors, "
+                f"caveats, blocks, digest, computed_at, {flag}, {other}) "
+                f"SELECT (e->>0)::bigint, (e->>1)::bigint, {columns}, %s, true, false "
+                "FROM jsonb_array_elements(%s::jsonb) AS e",
+                [now, f"[{rows}]"],
+            )
+        for lo in range(0, len(updates), _CHUNK):
+            rows = ",".join(
+                f"[{pk},{'true' if member else 'false'},{row.json[1:-1]},{row.digest}]"
+                for pk, row, member in updates[lo : lo + _CHUNK]
+            )
+            cursor.execute(
+                f"UPDATE {table} AS m SET score = (e->>2)::double precision, "
+                "eligible = (e->>3)::boolean, factors = e->4, caveats = e->5, blocks = e->6, "
+                f"digest = (e->>7)::bigint, {flag} = (e->>1)::boolean, computed_at = %s "
+                "FROM jsonb_array_elements(%s::jsonb) AS e WHERE m.id = (e->>0)::bigint",
+                [now, f"[{rows}]"],
+            )
+        if unflag:
+            cursor.execute(
+                f"UPDATE {table} SET {flag} = false, computed_at = %s WHERE id = ANY(%s)",
+                [now, unflag],
+            )
+        if removals:
+            cursor.execute(f"DELETE FROM {table} WHERE id = ANY(%s)", [removals])
 
 
 def _store_for_jobs(*, job_ids: list[int], closed: set[int], results: list[MatchResult]) -> int:

@@ -86,11 +86,17 @@ _COMPILED = {
 }
 
 
+# One search tells whether a text has anything to flag at all; most texts have not.
+_ANY = re.compile("|".join(p for patterns in PATTERNS.values() for p in patterns), re.IGNORECASE)
+
+
 def check_requirements(texts: dict[str, str]) -> list[Flag]:
     """Every flagged phrase in the named texts (field name → text), in field order, once each."""
     flags: list[Flag] = []
     seen: set[tuple[str, str]] = set()
     for field, text in texts.items():
+        if not text or not _ANY.search(text):
+            continue
         for kind, patterns in _COMPILED.items():
             for pattern in patterns:
                 for found in pattern.finditer(text or ""):
@@ -102,15 +108,12 @@ def check_requirements(texts: dict[str, str]) -> list[Flag]:
     return flags
 
 
-def job_texts(job) -> dict[str, str]:
-    """The texts of a case that a posting or a proposal repeats, including its confidential notes:
-    an unlawful preference written only in the notes is still a preference."""
-    texts = {
-        "title": job.title,
-        "description": job.description,
-        "dress_code": job.dress_code,
-    }
-    confidential = getattr(job, "confidential", None)
-    if confidential is not None:
-        texts["notes"] = confidential.notes
+def job_texts(
+    *, title: str, description: str, dress_code: str, notes: str | None = None
+) -> dict[str, str]:
+    """The texts of a case that a posting or a proposal repeats, including its confidential notes
+    (None: it has none): an unlawful preference written only in the notes is still a preference."""
+    texts = {"title": title, "description": description, "dress_code": dress_code}
+    if notes is not None:
+        texts["notes"] = notes
     return texts

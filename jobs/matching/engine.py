@@ -26,7 +26,7 @@ from datetime import date
 
 import numpy as np
 
-from .breakdown import explain
+from .batch import explain_pairs
 from .commute import DEFAULT_ESTIMATOR, CommuteEstimator
 from .features import (
     DutyFeatures,
@@ -84,6 +84,7 @@ class _Context:
     alignment: Alignment
     top_n: int = 0
     duty: DutyFeatures | None = None
+    excluded: np.ndarray | None = None
 
 
 def _context(
@@ -92,8 +93,9 @@ def _context(
     estimator: CommuteEstimator | None,
     top_n: int = 0,
     duty: DutyFeatures | None = None,
+    excluded: np.ndarray | None = None,
 ) -> _Context:
-    return _Context(R, J, estimator or DEFAULT_ESTIMATOR, align(R, J), top_n, duty)
+    return _Context(R, J, estimator or DEFAULT_ESTIMATOR, align(R, J), top_n, duty, excluded)
 
 
 def _minutes(ctx: _Context, jobs: np.ndarray, registrants: np.ndarray) -> np.ndarray:
@@ -187,6 +189,8 @@ def _rank_chunk(
         allowed = job_wide_mask(R, J, int(j))
         if allowed is not None:
             scores[row, ~allowed] = -np.inf
+    if ctx.excluded is not None:
+        scores[:, ctx.excluded] = -np.inf
     bound = _candidate_bound(ctx, positions, scores)
     np.greater_equal(scores, bound[:, None], out=candidate)
 
@@ -250,8 +254,10 @@ def rank_registrants_for_jobs(
     estimator: CommuteEstimator | None = None,
     chunk_size: int = DEFAULT_CHUNK,
     workers: int | None = None,
+    excluded: np.ndarray | None = None,
 ) -> list[JobRanking]:
-    """For each job (all of ``J`` by default), its ``top_n`` eligible registrants, best first.
+    """For each job (all of ``J`` by default), its ``top_n`` eligible registrants, best first,
+    leaving out the registrants ``excluded`` marks (rows whose data is stale).
 
     Jobs nobody may take (prohibited work, past the establishment limit) get an empty ranking.
     Each worker thread holds about ``chunk_size × len(R) × 9`` bytes of buffers."""
@@ -261,7 +267,7 @@ def rank_registrants_for_jobs(
     empty = np.zeros(0, dtype=np.int64)
     found: dict[int, JobRanking] = {}
     if len(R) and jobs.size:
-        ctx = _context(R, J, estimator, top_n, duty_features(R, J, jobs, today))
+        ctx = _context(R, J, estimator, top_n, duty_features(R, J, jobs, today), excluded)
         chunk_size = min(chunk_size, MAX_ROWS, jobs.size)
         chunks: queue.SimpleQueue = queue.SimpleQueue()
         for lo in range(0, jobs.size, chunk_size):
@@ -315,8 +321,7 @@ def explain_rankings(
     estimator: CommuteEstimator | None = None,
 ) -> list[MatchResult]:
     """The breakdown of every ranked pair, for the adapter to store."""
-    return [
-        explain(R.profiles[i], J.jobs[r.job_index], today, estimator)
-        for r in rankings
-        for i in r.registrant_indices
-    ]
+    sizes = [r.registrant_indices.size for r in rankings]
+    jobs = np.repeat(np.array([r.job_index for r in rankings], dtype=np.int64), sizes)
+    registrants = np.concatenate([np.zeros(0, np.int64), *(r.registrant_indices for r in rankings)])
+    return explain_pairs(R, J, jobs, registrants, today=today, estimator=estimator)

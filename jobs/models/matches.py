@@ -28,14 +28,21 @@ class Match(models.Model):
     ``{"code": ..., "params": {...}}`` that ``jobs.findings`` turns into words.
     """
 
+    # No single-column indexes on the two keys: the pair and score indexes below start with
+    # them, and every index costs time when a recompute writes 250,000 rows.
     job = models.ForeignKey(
-        Job, verbose_name=_("job case"), on_delete=models.CASCADE, related_name="matches"
+        Job,
+        verbose_name=_("job case"),
+        on_delete=models.CASCADE,
+        related_name="matches",
+        db_index=False,
     )
     registrant = models.ForeignKey(
         "registrants.Registrant",
         verbose_name=_("registrant"),
         on_delete=models.CASCADE,
         related_name="matches",
+        db_index=False,
     )
     score = models.FloatField(_("score"))
     eligible = models.BooleanField(_("eligible"))
@@ -46,6 +53,8 @@ class Match(models.Model):
     # A pair is kept while it is among the best of its case or among the best of its registrant.
     in_job_top = models.BooleanField(_("among the case's best"), default=False)
     in_registrant_top = models.BooleanField(_("among the registrant's best"), default=False)
+    # A hash of the stored values: a recompute rewrites only the rows whose values changed.
+    digest = models.BigIntegerField(_("digest"), null=True, editable=False)
 
     objects = MatchQuerySet.as_manager()
 
