@@ -114,9 +114,7 @@ def _experience_columns(experiences, ids: np.ndarray) -> ExperienceColumns:
     )
 
 
-def _registrant_columns(
-    ids: Iterable[int] | None = None,
-) -> tuple[list[RegistrantProfile], ExperienceColumns]:
+def _registrant_columns(ids: Iterable[int] | None = None) -> "_Loaded":
     """Profiles of the given registrants (all when ``ids`` is None) in id order, without their
     experience, and the experience as columns: what ``RegistrantMatrix.from_profiles`` takes."""
     registrants = Registrant.objects.all()
@@ -143,27 +141,27 @@ def _registrant_columns(
         _grouped(*_columns(qs, "registrant_id", field))
         for qs, field in zip(held, ("skill_id", "qualification_id", "dutycategory_id"), strict=True)
     )
-    assignments_of = _grouped(
-        *_columns(
-            assignments,
-            "registrant_id",
-            "unit_id",
-            "unit__establishment_id",
-            "unit__establishment__client__corporate_number",
-            "start",
-            "end",
-        )
+    assignment_columns = _columns(
+        assignments,
+        "registrant_id",
+        "unit_id",
+        "unit__establishment_id",
+        "unit__establishment__client__corporate_number",
+        "start",
+        "end",
+        "pk",
     )
-    employment_of = _grouped(
-        *_columns(
-            employments,
-            "registrant_id",
-            "employer_corporate_number",
-            "start",
-            "end",
-            "retired_at_mandatory_age",
-        )
+    assignments_of = _grouped(*assignment_columns[:-1])
+    employment_columns = _columns(
+        employments,
+        "registrant_id",
+        "employer_corporate_number",
+        "start",
+        "end",
+        "retired_at_mandatory_age",
+        "pk",
     )
+    employment_of = _grouped(*employment_columns[:-1])
     rows = registrants.order_by("pk").values_list(
         "pk",
         "ref",
@@ -212,12 +210,43 @@ def _registrant_columns(
             )
         )
     order = np.array([profile.id for profile in profiles], dtype=np.int64)
-    return profiles, _experience_columns(experiences, order)
+    experience = _experience_columns(experiences, order)
+    tallies = {
+        "experience": _tally(experience.registrant, experience.months, order.size),
+        "assignments": _tally(
+            np.searchsorted(order, assignment_columns[0]), assignment_columns[-1], order.size
+        ),
+        "employment": _tally(
+            np.searchsorted(order, employment_columns[0]), employment_columns[-1], order.size
+        ),
+    }
+    return _Loaded(profiles, experience, tallies)
+
+
+def _tally(rows, values, n: int) -> tuple[np.ndarray, np.ndarray]:
+    """Per registrant row: how many child rows, and the sum of ``values`` over them."""
+    rows = np.asarray(rows, dtype=np.int64)
+    values = np.asarray(values, dtype=np.int64)
+    return np.bincount(rows, minlength=n), np.bincount(rows, weights=values, minlength=n)
+
+
+@dataclass(frozen=True)
+class _Loaded:
+    """Registrants as ``RegistrantMatrix.from_profiles`` takes them, and per registrant the
+    tally of each child table (``_CHILD_TABLES``) that the cache uses to tell what changed."""
+
+    profiles: list[RegistrantProfile]
+    experience: ExperienceColumns
+    tallies: dict[str, tuple[np.ndarray, np.ndarray]]
+
+    def matrix(self) -> RegistrantMatrix:
+        return RegistrantMatrix.from_profiles(self.profiles, self.experience)
 
 
 def registrant_profiles(ids: Iterable[int] | None = None) -> list[RegistrantProfile]:
     """Engine profiles of the given registrants (all when ``ids`` is None), in id order."""
-    return list(CompletedProfiles(*_registrant_columns(ids)))
+    loaded = _registrant_columns(ids)
+    return list(CompletedProfiles(loaded.profiles, loaded.experience))
 
 
 def registrant_profile(registrant: Registrant) -> RegistrantProfile:
@@ -324,20 +353,7 @@ def job_case(job: Job) -> JobCase:
 # changed: building it for 100,000 registrants costs seconds, ranking one case milliseconds.
 
 _cache_lock = threading.Lock()
-_cache: dict[str, tuple[tuple, object]] = {}
-
-
-def _registrants_version() -> tuple:
-    registrants = Registrant.objects.aggregate(n=Count("pk"), at=Max("updated_at"))
-    experience = DutyExperience.objects.aggregate(n=Count("pk"), months=Sum("months"))
-    assignments = Assignment.objects.aggregate(n=Count("pk"), last=Max("pk"))
-    history = DirectEmployment.objects.aggregate(n=Count("pk"), last=Max("pk"))
-    return (
-        tuple(registrants.values()),
-        tuple(experience.values()),
-        tuple(assignments.values()),
-        tuple(history.values()),
-    )
+_cache: dict[str, object] = {}
 
 
 def _open_jobs_version() -> tuple:
@@ -354,17 +370,123 @@ def _cached(key: str, version: tuple, build):
         return value
 
 
-def _registrant_index() -> tuple[RegistrantMatrix, dict]:
-    def build():
-        with paused_gc():
-            R = RegistrantMatrix.from_profiles(*_registrant_columns())
-            return R, _related_registrants(R)
+# A registrant's child rows, each tallied by (rows, sum of a column).
+_CHILD_TABLES = {
+    "experience": (DutyExperience, "months"),
+    "assignments": (Assignment, "pk"),
+    "employment": (DirectEmployment, "pk"),
+}
+# More changed registrants than this since the matrix was built: build it again.
+DELTA_LIMIT = 2_000
 
-    return _cached("registrants", _registrants_version(), build)
+
+def _child_totals(excluding: list[int]) -> dict[str, tuple[int, int]]:
+    totals = {}
+    for name, (model, column) in _CHILD_TABLES.items():
+        found = model.objects.exclude(registrant_id__in=excluding).aggregate(
+            n=Count("pk"), total=Sum(column)
+        )
+        totals[name] = (found["n"], int(found["total"] or 0))
+    return totals
+
+
+@dataclass(frozen=True)
+class _Snapshot:
+    """A worker's registrant matrix and what it was built from."""
+
+    R: RegistrantMatrix
+    related: dict
+    count: int
+    stamp: object  # the latest updated_at among the registrants it holds
+    totals: dict[str, tuple[int, int]]
+    tallies: dict[str, tuple[np.ndarray, np.ndarray]]
+
+
+@dataclass(frozen=True)
+class _Part:
+    """Registrants to rank: a matrix, who worked where, and rows to leave out (stale)."""
+
+    R: RegistrantMatrix
+    related: dict
+    excluded: np.ndarray | None = None
+
+
+def _head() -> tuple[int, object]:
+    found = Registrant.objects.aggregate(n=Count("pk"), at=Max("updated_at"))
+    return found["n"], found["at"]
+
+
+def _build_snapshot() -> _Snapshot:
+    with paused_gc():
+        count, stamp = _head()
+        totals = _child_totals([])
+        loaded = _registrant_columns()
+        R = loaded.matrix()
+        return _Snapshot(R, _related_registrants(R), count, stamp, totals, loaded.tallies)
+
+
+def _registrant_parts(*, consolidate: bool = False) -> list[_Part]:
+    """The registrants as one cached matrix, or as the cached matrix without the rows of the
+    registrants changed since it was built plus a small matrix of those.
+
+    Building the matrix of 100,000 registrants costs seconds; a profile edit must not make the
+    next case wait for that. Every service that changes a profile moves the registrant's
+    ``updated_at`` (``queue_rank_registrant``); the child tables' tallies over everybody else
+    must still be what they were, or something changed behind the services' back (an import)
+    and the matrix is built again. So is it after a deletion, past ``DELTA_LIMIT`` changes, and
+    when ``consolidate`` asks (the nightly recompute)."""
+    with _cache_lock:
+        snapshot = _cache.get("registrants")
+        count, stamp = _head()
+        fresh = (
+            snapshot is not None
+            and (count, stamp) == (snapshot.count, snapshot.stamp)
+            and _child_totals([]) == snapshot.totals
+        )
+        if fresh:
+            return [_Part(snapshot.R, snapshot.related)]
+        if snapshot is not None and not consolidate:
+            delta = _delta(snapshot, count, stamp)
+            if delta is not None:
+                return delta
+        snapshot = _cache["registrants"] = _build_snapshot()
+        _cache.pop("delta", None)
+        return [_Part(snapshot.R, snapshot.related)]
+
+
+def _delta(snapshot: _Snapshot, count: int, stamp) -> list[_Part] | None:
+    """The snapshot's parts with the registrants changed since it was built, or None when the
+    snapshot cannot be patched."""
+    changed = list(
+        Registrant.objects.filter(updated_at__gt=snapshot.stamp).values_list("pk", flat=True)
+    )
+    if not changed or len(changed) > DELTA_LIMIT:
+        return None
+    index_of = snapshot.R._index_of
+    stale = np.array([index_of[pk] for pk in changed if pk in index_of], dtype=np.int64)
+    if count != len(snapshot.R) + len(changed) - stale.size:  # somebody was deleted
+        return None
+    expected = {
+        name: (n - int(rows[stale].sum()), total - int(sums[stale].sum()))
+        for name, (n, total) in snapshot.totals.items()
+        for rows, sums in [snapshot.tallies[name]]
+    }
+    if _child_totals(changed) != expected:
+        return None
+    key = (tuple(sorted(changed)), count, stamp)
+    found = _cache.get("delta")
+    if found is None or found[0] != key:
+        with paused_gc():
+            R = _registrant_columns(changed).matrix()
+            found = _cache["delta"] = (key, _Part(R, _related_registrants(R)))
+    excluded = np.zeros(len(snapshot.R), dtype=bool)
+    excluded[stale] = True
+    return [_Part(snapshot.R, snapshot.related, excluded), found[1]]
 
 
 def registrant_matrix() -> RegistrantMatrix:
-    return _registrant_index()[0]
+    """Every registrant as one up-to-date matrix."""
+    return _registrant_parts(consolidate=True)[0].R
 
 
 def open_job_matrix() -> JobMatrix:
@@ -383,61 +505,102 @@ def forget_cache() -> None:
 # --- Rankings ------------------------------------------------------------------------------------
 
 
-def rank_jobs(job_ids: list[int], *, top_n: int = TOP_N):
+def rank_jobs(job_ids: list[int], *, top_n: int = TOP_N, consolidate: bool = False):
     """Rank open cases against every registrant and store each case's best, plus the blocked
     registrants who would rank among them (a former employee, someone at the 3-year limit:
     staff see why they are not proposed)."""
     with paused_gc():
-        R, related = _registrant_index()
+        parts = _registrant_parts(consolidate=consolidate)
         cases = job_cases(Job.objects.open().filter(pk__in=job_ids))
         on = today()
         results: list[MatchResult] = []
-        if cases and len(R):
+        if cases:
             J = JobMatrix.from_jobs(cases)
-            rankings = rank_registrants_for_jobs(R, J, None, top_n, today=on)
-            jobs = np.concatenate(
-                [np.full(r.registrant_indices.size, r.job_index) for r in rankings]
+            best = _merged([_ranked(part, J, top_n, on) for part in parts], J, top_n)
+            floors = np.full(len(J), np.inf)
+            full = np.bincount(best.jobs, minlength=len(J)) >= top_n
+            np.minimum.at(floors, best.jobs, best.scores)  # the N-th best: the lowest kept
+            floors[~full] = 0.0
+            blocked = _merged(
+                [_blocked_contenders(part, J, floors, on) for part in parts], J, BLOCKED_SHOWN
             )
-            registrants = np.concatenate([r.registrant_indices for r in rankings])
-            floors = np.array(
-                [float(r.scores[-1]) if r.scores.size >= top_n else 0.0 for r in rankings]
-            )
-            blocked_jobs, blocked_registrants = _blocked_contenders(R, J, related, floors, on)
-            results = explain_pairs(
-                R,
-                J,
-                np.concatenate([jobs, blocked_jobs]),
-                np.concatenate([registrants, blocked_registrants]),
-                today=on,
-            )
+            for k, part in enumerate(parts):
+                mine = (best.part == k, blocked.part == k)
+                results += explain_pairs(
+                    part.R,
+                    J,
+                    np.concatenate([best.jobs[mine[0]], blocked.jobs[mine[1]]]),
+                    np.concatenate([best.registrants[mine[0]], blocked.registrants[mine[1]]]),
+                    today=on,
+                )
         closed = set(job_ids) - {case.id for case in cases}
         return _store_for_jobs(job_ids=[case.id for case in cases], closed=closed, results=results)
 
 
-def _blocked_contenders(
-    R: RegistrantMatrix, J: JobMatrix, related: dict, floors: np.ndarray, on: date
-) -> tuple[np.ndarray, np.ndarray]:
-    """Pairs (job, registrant) of a registrant who worked at the job's unit or for its legal
-    entity, is blocked from it, and scores at least the job's ``floors`` (its N-th best)."""
-    empty = np.zeros(0, dtype=np.int64)
-    parts = [
-        np.union1d(related.get(case.unit_id, empty), related.get(case.corporate_number, empty))
+@dataclass(frozen=True)
+class _Pairs:
+    """Pairs (job index, registrant row of a part) with their scores and registrant ids; after
+    ``_merged``, ``part`` says which part each row is of."""
+
+    jobs: np.ndarray
+    registrants: np.ndarray
+    scores: np.ndarray
+    ids: np.ndarray
+    part: np.ndarray | None = None
+
+
+def _ranked(part: _Part, J: JobMatrix, top_n: int, on: date) -> _Pairs:
+    if not len(part.R):
+        return _Pairs(_NONE, _NONE, np.zeros(0), _NONE)
+    rankings = rank_registrants_for_jobs(part.R, J, None, top_n, today=on, excluded=part.excluded)
+    sizes = [r.registrant_indices.size for r in rankings]
+    registrants = np.concatenate([_NONE, *(r.registrant_indices for r in rankings)])
+    return _Pairs(
+        np.repeat(np.array([r.job_index for r in rankings], dtype=np.int64), sizes),
+        registrants,
+        np.concatenate([np.zeros(0), *(r.scores for r in rankings)]),
+        part.R.ids[registrants],
+    )
+
+
+_NONE = np.zeros(0, dtype=np.int64)
+
+
+def _merged(found: list[_Pairs], J: JobMatrix, limit: int) -> _Pairs:
+    """The best ``limit`` pairs of each job over the parts' pairs, in the ranking's order
+    (score, then the tiebreak of the ids)."""
+    jobs, registrants, scores, ids = (
+        np.concatenate([getattr(p, name) for p in found])
+        for name in ("jobs", "registrants", "scores", "ids")
+    )
+    part = np.repeat(np.arange(len(found)), [p.jobs.size for p in found])
+    order = np.lexsort((tiebreak(ids, J.ids[jobs]), -scores, jobs))
+    sorted_jobs = jobs[order]
+    kept = order[np.arange(order.size) - np.searchsorted(sorted_jobs, sorted_jobs) < limit]
+    return _Pairs(jobs[kept], registrants[kept], scores[kept], ids[kept], part[kept])
+
+
+def _blocked_contenders(part: _Part, J: JobMatrix, floors: np.ndarray, on: date) -> _Pairs:
+    """Pairs of a registrant who worked at the job's unit or for its legal entity, is blocked
+    from it, and scores at least the job's ``floors`` (its N-th best)."""
+    R, related = part.R, part.related
+    found = [
+        np.union1d(related.get(case.unit_id, _NONE), related.get(case.corporate_number, _NONE))
         for case in J.jobs
     ]
-    registrants = np.concatenate([empty, *parts])
-    jobs = np.repeat(np.arange(len(J)), [part.size for part in parts])
+    registrants = np.concatenate([_NONE, *found])
+    jobs = np.repeat(np.arange(len(J)), [rows.size for rows in found])
+    if part.excluded is not None:
+        current = ~part.excluded[registrants]
+        jobs, registrants = jobs[current], registrants[current]
     blocked = ~job_wide_allowed(R, J, jobs, registrants)
     blocked |= pair_blocked(R, J, align(R, J), jobs, registrants)
     jobs, registrants = jobs[blocked], registrants[blocked]
     scores = score_pairs(R, J, jobs, registrants, today=on).scores
     contender = scores >= floors[jobs]
-    jobs, registrants, scores = jobs[contender], registrants[contender], scores[contender]
-    # The best BLOCKED_SHOWN of each job, in the ranking's order.
-    order = np.lexsort((tiebreak(R.ids[registrants], J.ids[jobs]), -scores, jobs))
-    jobs, registrants = jobs[order], registrants[order]
-    first_of_job = np.searchsorted(jobs, jobs)
-    shown = np.arange(jobs.size) - first_of_job < BLOCKED_SHOWN
-    return jobs[shown], registrants[shown]
+    return _Pairs(
+        jobs[contender], registrants[contender], scores[contender], R.ids[registrants[contender]]
+    )
 
 
 def _related_registrants(R: RegistrantMatrix) -> dict:
@@ -459,15 +622,15 @@ def rank_job(*, job_id: int, top_n: int = TOP_N) -> int:
 def rank_registrant(*, registrant_id: int, top_n: int = TOP_N) -> int:
     """Rank one registrant against every open case and store their best (and refresh every
     stored pair of theirs)."""
-    columns = _registrant_columns([registrant_id])
-    if not columns[0]:
+    loaded = _registrant_columns([registrant_id])
+    if not loaded.profiles:
         return 0
     J = open_job_matrix()
     on = today()
     results: list[MatchResult] = []
     top: set[int] = set()
     if len(J):
-        R1 = RegistrantMatrix.from_profiles(*columns)
+        R1 = loaded.matrix()
         ranking = rank_jobs_for_registrant(R1, J, 0, top_n, today=on)
         top = set(ranking.job_ids.tolist())
         stored = Match.objects.filter(registrant_id=registrant_id).values_list("job_id", flat=True)
@@ -493,7 +656,7 @@ def recompute_all(*, top_n: int = TOP_N, chunk: int | None = None) -> int:
     stored = 0
     step = chunk or max(len(ids), 1)
     for lo in range(0, len(ids), step):
-        stored += rank_jobs(ids[lo : lo + step], top_n=top_n)
+        stored += rank_jobs(ids[lo : lo + step], top_n=top_n, consolidate=lo == 0)
     remove_closed()
     return stored
 

@@ -261,3 +261,63 @@ def test_profiles_read_as_arrays_equal_profiles_read_row_by_row(case, monkeypatc
         "journal_entry": 24, "accounts_receivable": 18, "monthly_closing": 6,
     }  # fmt: skip
     assert [a.start for a in bulk[2].assignments] == [datetime.date(2024, 3, 1)]
+
+
+@pytest.fixture
+def builds(monkeypatch):
+    """How many times the worker built its registrant matrix from scratch."""
+    count = []
+    build = matching_adapter._build_snapshot
+    monkeypatch.setattr(matching_adapter, "_build_snapshot", lambda: count.append(1) or build())
+    matching_adapter.forget_cache()
+    return count
+
+
+def _fresh_ranking(job):
+    matching_adapter.forget_cache()
+    Match.objects.filter(job=job).delete()
+    matching_adapter.rank_job(job_id=job.pk)
+    return _table()
+
+
+@pytest.mark.django_db
+def test_a_changed_profile_is_ranked_without_building_the_whole_matrix_again(case, builds):
+    from registrants.models import Registrant
+
+    matching_adapter.rank_job(job_id=case.pk)
+    same_industry = Registrant.objects.get(ref="SAME-INDUSTRY")
+    _experience(same_industry, journal_entry=40, accounts_receivable=40)
+    matching_adapter.queue_rank_registrant(same_industry.pk)  # what every profile service does
+
+    matching_adapter.rank_job(job_id=case.pk)
+
+    assert len(builds) == 1
+    patched = _table()
+    assert _stored(case)["SAME-INDUSTRY"].score == 90.0  # all required; no preferred duty
+    assert patched == _fresh_ranking(case)
+
+
+@pytest.mark.django_db
+def test_a_change_behind_the_services_back_builds_the_matrix_again(case, builds):
+    matching_adapter.rank_job(job_id=case.pk)
+    # An import writes rows without touching the registrant: the tallies tell.
+    DutyExperience.objects.filter(registrant__ref="SAME-INDUSTRY").update(months=99)
+
+    matching_adapter.rank_job(job_id=case.pk)
+
+    assert len(builds) == 2
+
+
+@pytest.mark.django_db
+def test_a_deleted_registrant_builds_the_matrix_again(case, builds):
+    from registrants.models import Registrant
+
+    matching_adapter.rank_job(job_id=case.pk)
+    returner = Registrant.objects.get(ref="RETURNER")
+    matching_adapter.queue_rank_registrant(Registrant.objects.get(ref="ACCOUNTANT").pk)
+    returner.delete()
+
+    matching_adapter.rank_job(job_id=case.pk)
+
+    assert len(builds) == 2
+    assert set(_stored(case)) == {"ACCOUNTANT", "SAME-INDUSTRY", "CHAINED"}
