@@ -321,3 +321,29 @@ def test_a_deleted_registrant_builds_the_matrix_again(case, builds):
 
     assert len(builds) == 2
     assert set(_stored(case)) == {"ACCOUNTANT", "SAME-INDUSTRY", "CHAINED"}
+
+
+@pytest.mark.postgres
+@pytest.mark.redis
+def test_the_nightly_recompute_is_a_chord_of_chunks_on_a_real_worker(
+    case, celery_worker, monkeypatch
+):
+    from jobs import tasks
+    from registrants.models import Registrant
+
+    second = JobFactory(unit=UnitFactory(), start=START, end=datetime.date(2027, 6, 30))
+    second.duties.create(duty=Duty.objects.get(code="journal_entry"), min_months=6)
+    closed = JobFactory(unit=case.unit, status=Job.Status.CLOSED)
+    Match.objects.create(
+        job=closed, registrant=Registrant.objects.get(ref="ACCOUNTANT"), score=50, eligible=True
+    )
+    monkeypatch.setattr(tasks, "CHUNK", 1)  # two open cases: two chunk tasks, then the callback
+
+    tasks.task_recompute_all()
+
+    assert celery_worker.wait_for(
+        lambda: not Match.objects.filter(job=closed).exists()
+        and Match.objects.filter(job=second).count() == 4
+    )
+    assert Match.objects.filter(job=case).count() == 4
+    assert Match.objects.get(job=second, registrant__ref="ACCOUNTANT").eligible
