@@ -2,6 +2,7 @@
 
 import json
 
+import numpy as np
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import translation
 
@@ -9,10 +10,11 @@ from jobs import findings, matching_adapter
 from jobs.matching import (
     JobMatrix,
     RegistrantMatrix,
-    explain,
+    explain_rankings,
     rank_jobs_for_registrant,
     rank_registrants_for_jobs,
 )
+from jobs.matching.batch import explain_pairs
 from jobs.models import Job
 from registrants.models import Registrant
 
@@ -44,30 +46,32 @@ class Command(BaseCommand):
         found = Job.objects.filter(ref=ref).first()
         if found is None:
             raise CommandError(f"--job: unknown job ref {ref!r}")
-        case = matching_adapter.job_case(found)
+        J = JobMatrix.from_jobs([matching_adapter.job_case(found)])
         R = matching_adapter.registrant_matrix()
         on = matching_adapter.today()
         if include_blocked:
-            results = [explain(profile, case, on) for profile in R.profiles]
+            everyone = np.arange(len(R))
+            results = explain_pairs(R, J, np.zeros_like(everyone), everyone, today=on)
             results.sort(key=lambda r: (-r.score, r.registrant_id))
             return results[:top]
-        [ranking] = rank_registrants_for_jobs(R, JobMatrix.from_jobs([case]), None, top, today=on)
-        return [explain(R.profiles[i], case, on) for i in ranking.registrant_indices]
+        return explain_rankings(
+            R, J, rank_registrants_for_jobs(R, J, None, top, today=on), today=on
+        )
 
     def _for_registrant(self, ref: str, top: int, *, include_blocked: bool):
         found = Registrant.objects.filter(ref=ref).first()
         if found is None:
             raise CommandError(f"--registrant: unknown registrant ref {ref!r}")
-        profile = matching_adapter.registrant_profile(found)
+        R1 = RegistrantMatrix.from_profiles([matching_adapter.registrant_profile(found)])
         J = matching_adapter.open_job_matrix()
         on = matching_adapter.today()
         if include_blocked:
-            results = [explain(profile, case, on) for case in J.jobs]
+            jobs = np.arange(len(J))
+            results = explain_pairs(R1, J, jobs, np.zeros_like(jobs), today=on)
             results.sort(key=lambda r: (-r.score, r.job_id))
             return results[:top]
-        R1 = RegistrantMatrix.from_profiles([profile])
-        ranking = rank_jobs_for_registrant(R1, J, 0, top, today=on)
-        return [explain(profile, J.jobs[j], on) for j in ranking.job_indices]
+        jobs = rank_jobs_for_registrant(R1, J, 0, top, today=on).job_indices
+        return explain_pairs(R1, J, jobs, np.zeros_like(jobs), today=on)
 
     def _render(self, result, for_job: bool) -> dict:
         refs = self._refs
