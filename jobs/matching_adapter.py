@@ -13,12 +13,13 @@ import math
 import threading
 from collections import defaultdict
 from collections.abc import Iterable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import date
 
 import numpy as np
 import psycopg
-from django.db import connection, transaction
+from django.db import connection, connections, transaction
 from django.db.models import Count, Max, Sum
 from django.utils import timezone
 
@@ -85,33 +86,76 @@ def _columns(queryset, *fields: str) -> list[list]:
         return [column or [] for column in cursor.fetchone()]
 
 
-def _grouped(owners: list, *columns: list) -> dict[int, list[tuple]]:
-    grouped: dict[int, list[tuple]] = defaultdict(list)
-    for owner, *rest in zip(owners, *columns, strict=True):
-        grouped[owner].append(tuple(rest))
-    return grouped
+def _grouped(factory, owners: list, *columns: list) -> dict[int, tuple]:
+    """``factory(*row)`` of each row, grouped by owner."""
+    grouped: dict[int, list] = defaultdict(list)
+    for owner, *row in zip(owners, *columns, strict=True):
+        grouped[owner].append(factory(*row))
+    return {owner: tuple(items) for owner, items in grouped.items()}
+
+
+_NO_CODES: frozenset[str] = frozenset()
+
+
+def _code_sets(owners: list, values: list, code_of: dict[int, str]) -> dict[int, frozenset]:
+    """The codes of ``values`` (ids), as a set per owner."""
+    grouped: dict[int, list[str]] = defaultdict(list)
+    for owner, value in zip(owners, values, strict=True):
+        grouped[owner].append(code_of[value])
+    return {owner: frozenset(codes) for owner, codes in grouped.items()}
 
 
 def _codes_by_id(model) -> dict[int, str]:
     return dict(model.objects.values_list("pk", "code"))
 
 
-def _experience_columns(experiences, ids: np.ndarray) -> ExperienceColumns:
-    """Experience rows as engine columns; ``ids`` are the registrants' ids, sorted."""
+def _experience_rows(experiences) -> tuple[np.ndarray, ...]:
+    """(registrant id, duty id, months, last year or NaN) of every experience row."""
     owner, duty_id, months, last_year = _columns(
         experiences, "registrant_id", "duty_id", "months", "last_year"
     )
+    return (
+        np.array(owner, dtype=np.int64),
+        np.array(duty_id, dtype=np.int64),
+        np.array(months, dtype=np.int64),
+        np.array([math.nan if y is None else y for y in last_year], dtype=float),
+    )
+
+
+def _experience_columns(rows: tuple[np.ndarray, ...], ids: np.ndarray) -> ExperienceColumns:
+    """Experience rows as engine columns; ``ids`` are the registrants' ids, sorted."""
+    owner, duty_id, months, last_year = rows
     code_of = _codes_by_id(Duty)
     duty_ids = np.array(sorted(code_of), dtype=np.int64)
-    row = np.searchsorted(ids, np.array(owner, dtype=np.int64))
+    row = np.searchsorted(ids, owner)
     order = np.argsort(row, kind="stable")
     return ExperienceColumns(
         codes=tuple(code_of[pk] for pk in duty_ids.tolist()),
         registrant=row[order],
-        duty=np.searchsorted(duty_ids, np.array(duty_id, dtype=np.int64))[order],
-        months=np.array(months, dtype=np.int64)[order],
-        last_year=np.array([math.nan if y is None else y for y in last_year], float)[order],
+        duty=np.searchsorted(duty_ids, duty_id)[order],
+        months=months[order],
+        last_year=last_year[order],
     )
+
+
+def _meanwhile(function, *args):
+    """Start ``function`` on a thread with its own database connection and return a callable
+    that waits for its result: the largest read overlaps the others. Inside a transaction it
+    runs here and now (another connection would not see the transaction's writes)."""
+    if connection.in_atomic_block:
+        result = function(*args)
+        return lambda: result
+
+    def run():
+        try:
+            return function(*args)
+        finally:
+            connections.close_all()  # this thread's connections
+
+    pool = ThreadPoolExecutor(max_workers=1)
+    future = pool.submit(run)
+    pool.shutdown(wait=False)
+    return future.result
 
 
 def _registrant_columns(ids: Iterable[int] | None = None) -> "_Loaded":
@@ -134,12 +178,18 @@ def _registrant_columns(ids: Iterable[int] | None = None) -> "_Loaded":
             qs.filter(registrant_id__in=ids) for qs in (experiences, assignments, employments)
         )
         held = [qs.filter(registrant_id__in=ids) for qs in held]
+    experience_rows = _meanwhile(_experience_rows, experiences)
     skill_code, qualification_code, category_code = (
         _codes_by_id(model) for model in (Skill, Qualification, DutyCategory)
     )
     skills_of, qualifications_of, categories_of = (
-        _grouped(*_columns(qs, "registrant_id", field))
-        for qs, field in zip(held, ("skill_id", "qualification_id", "dutycategory_id"), strict=True)
+        _code_sets(*_columns(qs, "registrant_id", field), codes)
+        for qs, field, codes in zip(
+            held,
+            ("skill_id", "qualification_id", "dutycategory_id"),
+            (skill_code, qualification_code, category_code),
+            strict=True,
+        )
     )
     assignment_columns = _columns(
         assignments,
@@ -151,7 +201,7 @@ def _registrant_columns(ids: Iterable[int] | None = None) -> "_Loaded":
         "end",
         "pk",
     )
-    assignments_of = _grouped(*assignment_columns[:-1])
+    assignments_of = _grouped(PastAssignment, *assignment_columns[:-1])
     employment_columns = _columns(
         employments,
         "registrant_id",
@@ -161,7 +211,7 @@ def _registrant_columns(ids: Iterable[int] | None = None) -> "_Loaded":
         "retired_at_mandatory_age",
         "pk",
     )
-    employment_of = _grouped(*employment_columns[:-1])
+    employment_of = _grouped(EngineEmployment, *employment_columns[:-1])
     rows = registrants.order_by("pk").values_list(
         "pk",
         "ref",
@@ -188,11 +238,9 @@ def _registrant_columns(ids: Iterable[int] | None = None) -> "_Loaded":
                 ref=ref,
                 birth_date=birth,
                 indefinite_employment=employment == indefinite,
-                skills=frozenset(skill_code[k] for (k,) in skills_of.get(pk, ())),
-                qualifications=frozenset(
-                    qualification_code[k] for (k,) in qualifications_of.get(pk, ())
-                ),
-                duty_categories=frozenset(category_code[k] for (k,) in categories_of.get(pk, ())),
+                skills=skills_of.get(pk, _NO_CODES),
+                qualifications=qualifications_of.get(pk, _NO_CODES),
+                duty_categories=categories_of.get(pk, _NO_CODES),
                 min_hourly_wage=wage,
                 max_commute_minutes=commute,
                 contract_months_min=months_min,
@@ -201,16 +249,14 @@ def _registrant_columns(ids: Iterable[int] | None = None) -> "_Loaded":
                 accepts_concurrent=concurrent,
                 transport_allowance_required=allowance,
                 location=location_for_postal_code(postal_code) if postal_code else None,
-                assignments=tuple(PastAssignment(*row) for row in assignments_of.get(pk, ())),
-                employment_history=tuple(
-                    EngineEmployment(*row) for row in employment_of.get(pk, ())
-                ),
+                assignments=assignments_of.get(pk, ()),
+                employment_history=employment_of.get(pk, ()),
                 # A declared exemption counts only once the agency recorded how it verified it.
                 day_dispatch_exemption=(exemption or None) if verified else None,
             )
         )
     order = np.array([profile.id for profile in profiles], dtype=np.int64)
-    experience = _experience_columns(experiences, order)
+    experience = _experience_columns(experience_rows(), order)
     tallies = {
         "experience": _tally(experience.registrant, experience.months, order.size),
         "assignments": _tally(
@@ -278,10 +324,10 @@ def job_cases(queryset) -> list[JobCase]:
     ):
         duties_of[job_id].append(tuple(duty))
     skills_of, qualifications_of = (
-        _grouped(*_columns(model.objects.filter(job__in=ids), "job_id", field))
-        for model, field in (
-            (Job.skills.through, "skill_id"),
-            (Job.qualifications.through, "qualification_id"),
+        _code_sets(*_columns(model.objects.filter(job__in=ids), "job_id", field), codes)
+        for model, field, codes in (
+            (Job.skills.through, "skill_id", skill_code),
+            (Job.qualifications.through, "qualification_id", qualification_code),
         )
     )
     rows = queryset.order_by("pk").values_list(
@@ -322,10 +368,8 @@ def job_cases(queryset) -> list[JobCase]:
                     for kind, duty, months in duties
                     if kind == JobDuty.Kind.PREFERRED
                 ),
-                skills=frozenset(skill_code[k] for (k,) in skills_of.get(pk, ())),
-                qualifications=frozenset(
-                    qualification_code[k] for (k,) in qualifications_of.get(pk, ())
-                ),
+                skills=skills_of.get(pk, _NO_CODES),
+                qualifications=qualifications_of.get(pk, _NO_CODES),
                 hourly_wage=wage,
                 transport_allowance=allowance,
                 transport_cap_per_month=cap,
