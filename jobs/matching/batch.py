@@ -124,6 +124,24 @@ def _minutes(
     return minutes
 
 
+def cell_condition_points(
+    R: RegistrantMatrix, J: JobMatrix, jobs: np.ndarray, registrants: np.ndarray, minutes
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """(pay, commute, contract, start) points of the cells (``jobs[k]``, ``registrants[k]``)."""
+    return condition_points(
+        wage=J.wage[jobs],
+        floor=R.wage_floor[registrants],
+        no_allowance_penalty=R.needs_allowance[registrants] & J.no_allowance[jobs],
+        minutes=minutes,
+        max_minutes=R.max_commute[registrants],
+        months=J.months[jobs],
+        months_min=R.contract_min[registrants],
+        months_max=R.contract_max[registrants],
+        start_ordinal=J.start[jobs].astype(float),
+        available_ordinal=R.available[registrants],
+    )
+
+
 def score_pairs(
     R: RegistrantMatrix,
     J: JobMatrix,
@@ -142,18 +160,7 @@ def score_pairs(
     preferred = _requirement_cells(R, J.preferred, duty_map, jobs, registrants)
     recency = np.where(required.months > 0, recency_fit(required.last_year, today.year), 0.0)
     minutes = _minutes(R, J, jobs, registrants, estimator or DEFAULT_ESTIMATOR)
-    pay, commute, contract, start = condition_points(
-        wage=J.wage[jobs],
-        floor=R.wage_floor[registrants],
-        no_allowance_penalty=R.needs_allowance[registrants] & J.no_allowance[jobs],
-        minutes=minutes,
-        max_minutes=R.max_commute[registrants],
-        months=J.months[jobs],
-        months_min=R.contract_min[registrants],
-        months_max=R.contract_max[registrants],
-        start_ordinal=J.start[jobs].astype(float),
-        available_ordinal=R.available[registrants],
-    )
+    pay, commute, contract, start = cell_condition_points(R, J, jobs, registrants, minutes)
     factors = np.column_stack(
         [
             W_REQUIRED * _mean_in_list_order(required, required.cover, J.required.count[jobs]),

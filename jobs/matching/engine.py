@@ -26,7 +26,7 @@ from datetime import date
 
 import numpy as np
 
-from .batch import explain_pairs
+from .batch import cell_condition_points, explain_pairs
 from .commute import DEFAULT_ESTIMATOR, CommuteEstimator
 from .features import (
     DutyFeatures,
@@ -36,7 +36,7 @@ from .features import (
 )
 from .gates import Alignment, align, job_wide_allowed, job_wide_mask, pair_blocked
 from .matrices import JobMatrix, RegistrantMatrix, run_bounds
-from .scoring import condition_points, round_score
+from .scoring import round_score
 from .topn import (
     CANDIDATE_MARGIN,
     MAX_ROWS,
@@ -133,19 +133,8 @@ def _final_scores(
 ) -> np.ndarray:
     """Rounded scores of cells: duty/skill points (constants included) plus the four
     condition factors, computed as ``explain`` does."""
-    R, J = ctx.R, ctx.J
-    pay, commute, contract, start = condition_points(
-        wage=J.wage[jobs],
-        floor=R.wage_floor[registrants],
-        no_allowance_penalty=R.needs_allowance[registrants] & J.no_allowance[jobs],
-        minutes=_minutes(ctx, jobs, registrants),
-        max_minutes=R.max_commute[registrants],
-        months=J.months[jobs],
-        months_min=R.contract_min[registrants],
-        months_max=R.contract_max[registrants],
-        start_ordinal=J.start[jobs].astype(float),
-        available_ordinal=R.available[registrants],
-    )
+    minutes = _minutes(ctx, jobs, registrants)
+    pay, commute, contract, start = cell_condition_points(ctx.R, ctx.J, jobs, registrants, minutes)
     return round_score(duty_points + pay + commute + contract + start)
 
 
