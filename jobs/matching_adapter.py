@@ -501,6 +501,8 @@ def _registrant_parts(*, consolidate: bool = False) -> list[_Part]:
 def _delta(snapshot: _Snapshot, count: int, stamp) -> list[_Part] | None:
     """The snapshot's parts with the registrants changed since it was built, or None when the
     snapshot cannot be patched."""
+    if snapshot.stamp is None:  # built when there was nobody
+        return None
     changed = list(
         Registrant.objects.filter(updated_at__gt=snapshot.stamp).values_list("pk", flat=True)
     )

@@ -15,7 +15,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='match',
             name='digest',
-            field=models.BigIntegerField(editable=False, null=True, verbose_name='digest'),
+            field=models.BigIntegerField(editable=False, null=True, verbose_name='hash of the values'),
         ),
         migrations.AlterField(
             model_name='match',

@@ -54,7 +54,7 @@ class Match(models.Model):
     in_job_top = models.BooleanField(_("among the case's best"), default=False)
     in_registrant_top = models.BooleanField(_("among the registrant's best"), default=False)
     # A hash of the stored values: a recompute rewrites only the rows whose values changed.
-    digest = models.BigIntegerField(_("digest"), null=True, editable=False)
+    digest = models.BigIntegerField(_("hash of the values"), null=True, editable=False)
 
     objects = MatchQuerySet.as_manager()
 

@@ -342,8 +342,28 @@ def test_the_nightly_recompute_is_a_chord_of_chunks_on_a_real_worker(
     tasks.task_recompute_all()
 
     assert celery_worker.wait_for(
-        lambda: not Match.objects.filter(job=closed).exists()
-        and Match.objects.filter(job=second).count() == 4
+        lambda: (
+            not Match.objects.filter(job=closed).exists()
+            and Match.objects.filter(job=second).count() == 4
+        )
     )
     assert Match.objects.filter(job=case).count() == 4
     assert Match.objects.get(job=second, registrant__ref="ACCOUNTANT").eligible
+
+
+@pytest.mark.django_db
+def test_an_agency_without_registrants_ranks_a_case_and_stores_nothing(builds):
+    job = JobFactory()
+    job.duties.create(duty=Duty.objects.get(code="journal_entry"), min_months=6)
+
+    assert matching_adapter.rank_job(job_id=job.pk) == 0
+
+    first = RegistrantFactory(ref="FIRST")
+    _experience(first, journal_entry=12)
+    matching_adapter.queue_rank_registrant(first.pk)
+    matching_adapter.rank_job(job_id=job.pk)
+
+    assert len(builds) == 2  # nothing to patch: built again
+    assert list(Match.objects.filter(job=job).values_list("registrant__ref", flat=True)) == [
+        "FIRST"
+    ]
