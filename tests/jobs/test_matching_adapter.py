@@ -224,12 +224,12 @@ def _storage_scenario(job):
 @pytest.mark.postgres
 @pytest.mark.django_db
 def test_copy_and_orm_storage_write_the_same_rows(case, monkeypatch):
-    monkeypatch.setattr(matching_adapter, "_bulk_sql", lambda: True)
+    monkeypatch.setattr(matching_adapter.loading, "bulk_sql", lambda: True)
     bulk = _storage_scenario(case)
     Match.objects.all().delete()
     DutyExperience.objects.filter(registrant__ref="ACCOUNTANT").update(months=24)
     matching_adapter.forget_cache()
-    monkeypatch.setattr(matching_adapter, "_bulk_sql", lambda: False)
+    monkeypatch.setattr(matching_adapter.loading, "bulk_sql", lambda: False)
     orm = _storage_scenario(case)
 
     assert bulk == orm
@@ -250,9 +250,9 @@ def test_copy_and_orm_storage_write_the_same_rows(case, monkeypatch):
 @pytest.mark.postgres
 @pytest.mark.django_db
 def test_profiles_read_as_arrays_equal_profiles_read_row_by_row(case, monkeypatch):
-    monkeypatch.setattr(matching_adapter, "_bulk_sql", lambda: True)
+    monkeypatch.setattr(matching_adapter.loading, "bulk_sql", lambda: True)
     bulk = matching_adapter.registrant_profiles()
-    monkeypatch.setattr(matching_adapter, "_bulk_sql", lambda: False)
+    monkeypatch.setattr(matching_adapter.loading, "bulk_sql", lambda: False)
     rows = matching_adapter.registrant_profiles()
 
     assert bulk == rows
@@ -267,8 +267,10 @@ def test_profiles_read_as_arrays_equal_profiles_read_row_by_row(case, monkeypatc
 def builds(monkeypatch):
     """How many times the worker built its registrant matrix from scratch."""
     count = []
-    build = matching_adapter._build_snapshot
-    monkeypatch.setattr(matching_adapter, "_build_snapshot", lambda: count.append(1) or build())
+    build = matching_adapter.cache._build_snapshot
+    monkeypatch.setattr(
+        matching_adapter.cache, "_build_snapshot", lambda: count.append(1) or build()
+    )
     matching_adapter.forget_cache()
     return count
 
