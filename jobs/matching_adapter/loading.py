@@ -26,7 +26,7 @@ from ..matching import (
     Requirement,
     location_for_postal_code,
 )
-from ..matching.matrices import CompletedProfiles, ExperienceColumns
+from ..matching.experience import CompletedProfiles, ExperienceColumns
 from ..models import Assignment, Duty, DutyCategory, Job, JobDuty, Qualification, Skill
 from ..requirement_check import check_requirements, job_texts
 

@@ -61,3 +61,24 @@ def test_no_pairs_give_no_results():
     R, J = RegistrantMatrix.from_profiles([profile()]), JobMatrix.from_jobs([job()])
     assert explain_pairs(R, J, [], [], today=TODAY) == []
     assert score_pairs(R, J, [], [], today=TODAY).scores.size == 0
+
+
+def test_a_matrix_from_profiles_without_experience_plus_columns_is_the_same_matrix():
+    from dataclasses import replace
+
+    from jobs.matching.experience import ExperienceColumns
+
+    profiles, jobs = random_agency(seed=5, registrants=120, jobs=30)
+    bases = [replace(p, experience=()) for p in profiles]
+    whole = RegistrantMatrix.from_profiles(profiles)
+    split = RegistrantMatrix.from_profiles(bases, ExperienceColumns.of_profiles(profiles))
+    J = JobMatrix.from_jobs(jobs)
+
+    assert list(split.profiles) == profiles  # each completed from the columns when read
+    assert split.duty_codes == whole.duty_codes
+    assert (split.months_by_duty != whole.months_by_duty).nnz == 0
+    assert np.array_equal(split.last_year_by_duty, whole.last_year_by_duty, equal_nan=True)
+    grid_jobs, grid_registrants = np.divmod(np.arange(len(jobs) * len(profiles)), len(profiles))
+    assert explain_pairs(split, J, grid_jobs, grid_registrants, today=TODAY) == explain_pairs(
+        whole, J, grid_jobs, grid_registrants, today=TODAY
+    )
