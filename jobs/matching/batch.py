@@ -23,7 +23,7 @@ import numpy as np
 from . import law
 from .commute import DEFAULT_ESTIMATOR, CommuteEstimator
 from .features import map_codes
-from .gates import align, find, overlaps
+from .gates import align, find, overlaps, pair_keys
 from .matrices import JobMatrix, RegistrantMatrix, Requirements, concat_ranges
 from .scoring import (
     FACTORS,
@@ -188,12 +188,8 @@ def _law_may_speak(R: RegistrantMatrix, J: JobMatrix, jobs, registrants) -> np.n
         outcome = law.check_all(nobody, J.jobs[j])
         job_alone[j] = bool(outcome.blocks or outcome.caveats)
     alignment = align(R, J)
-    unit = alignment.unit[jobs]
-    unit_keys = np.where(unit >= 0, registrants * R.history.units.size + unit, -1)
-    corporation = alignment.corporation[jobs]
-    corporation_keys = np.where(
-        corporation >= 0, registrants * len(R.corporation_index) + corporation, -1
-    )
+    unit_keys = pair_keys(alignment.unit[jobs], registrants, R.history.units.size)
+    corporation_keys = pair_keys(alignment.corporation[jobs], registrants, len(R.corporation_index))
     speaks = job_alone[jobs] | overlaps(R.periods, J, jobs, registrants)
     speaks[find(R.history.pair_keys, unit_keys)[0]] = True
     speaks[find(R.employment.pair_keys, corporation_keys)[0]] = True
@@ -217,10 +213,7 @@ def _condition_caveats(
             ~np.isnan(contract_max) & (np.isnan(months) | (months > contract_max)),
             J.start[jobs] < R.available[registrants],
         )
-    (wage, allowance, commute, short, long, early) = (np.flatnonzero(m).tolist() for m in masks)
-    flags = np.zeros((jobs.size, 6), dtype=bool)
-    for column, hits in enumerate((wage, allowance, commute, short, long, early)):
-        flags[hits, column] = True
+    flags = np.column_stack(masks).reshape(jobs.size, len(masks))
     any_flag = np.flatnonzero(flags.any(axis=1)).tolist()
     flag_rows = flags[any_flag].tolist()
     job_list, registrant_list, minutes = jobs.tolist(), registrants.tolist(), s.minutes.tolist()

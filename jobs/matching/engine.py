@@ -310,7 +310,15 @@ def explain_rankings(
     estimator: CommuteEstimator | None = None,
 ) -> list[MatchResult]:
     """The breakdown of every ranked pair, for the adapter to store."""
-    sizes = [r.registrant_indices.size for r in rankings]
-    jobs = np.repeat(np.array([r.job_index for r in rankings], dtype=np.int64), sizes)
-    registrants = np.concatenate([np.zeros(0, np.int64), *(r.registrant_indices for r in rankings)])
+    jobs, registrants, _ = ranked_pairs(rankings)
     return explain_pairs(R, J, jobs, registrants, today=today, estimator=estimator)
+
+
+def ranked_pairs(rankings: list[JobRanking]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Every ranked pair as arrays: (job index, registrant index, score)."""
+    sizes = [r.registrant_indices.size for r in rankings]
+    return (
+        np.repeat(np.array([r.job_index for r in rankings], dtype=np.int64), sizes),
+        np.concatenate([np.zeros(0, np.int64), *(r.registrant_indices for r in rankings)]),
+        np.concatenate([np.zeros(0), *(r.scores for r in rankings)]),
+    )

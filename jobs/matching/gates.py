@@ -63,6 +63,11 @@ def job_wide_allowed(
     return allowed
 
 
+def pair_keys(codes: np.ndarray, registrants: np.ndarray, width: int) -> np.ndarray:
+    """Keys ``registrant × width + code`` of the history tables; -1 where the code is -1."""
+    return np.where(codes >= 0, registrants * width + codes, -1)
+
+
 def find(sorted_keys: np.ndarray, keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Cells whose key is in ``sorted_keys`` (keys < 0 never are), and its position there."""
     position = np.searchsorted(sorted_keys, keys)
@@ -79,7 +84,7 @@ def _individual_limit(
     (A job that starts a fresh chain is covered by ``over_limit`` in the job-wide rules.)"""
     h = R.history
     unit = np.where(J.limit_exempt[jobs], -1, a.unit[jobs])
-    keys = np.where(unit >= 0, registrants * h.units.size + unit, -1)
+    keys = pair_keys(unit, registrants, h.units.size)
     cells, pair = find(h.pair_keys, keys)
     rows, owner = concat_ranges(h.pair_starts[pair], h.pair_starts[pair + 1])
     cell = cells[owner]
@@ -105,7 +110,7 @@ def _former_employee(
 ) -> np.ndarray:
     e = R.employment
     corporation = a.corporation[jobs]
-    keys = np.where(corporation >= 0, registrants * len(R.corporation_index) + corporation, -1)
+    keys = pair_keys(corporation, registrants, len(R.corporation_index))
     cells, pair = find(e.pair_keys, keys)
     blocked = np.zeros(jobs.size, dtype=bool)
     blocked[cells[J.start[jobs[cells]] <= e.last_blocked_start[pair]]] = True

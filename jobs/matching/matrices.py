@@ -157,19 +157,24 @@ def _former_employment(
     return FormerEmployment(pair_keys, latest), corporations
 
 
-def _busy_periods(profiles: Sequence[RegistrantProfile], *, everyone: bool) -> BusyPeriods:
-    """Assignment periods per registrant: of those who do not accept concurrent work, or
-    (``everyone``) of all, for the schedule-overlap caveat."""
+def _periods(profiles: Sequence[RegistrantProfile]) -> tuple[BusyPeriods, BusyPeriods]:
+    """Assignment periods per registrant: of everyone (for the schedule-overlap caveat), and
+    of those who do not accept concurrent work (for the block)."""
     rows = [
         (index, a.start.toordinal(), a.end.toordinal())
         for index, profile in enumerate(profiles)
-        if everyone or not profile.accepts_concurrent
         for a in profile.assignments
     ]
     table = np.array(rows, dtype=np.int64).reshape(-1, 3)
     table = table[np.argsort(table[:, 0], kind="stable")]
-    indptr = np.searchsorted(table[:, 0], np.arange(len(profiles) + 1)).astype(np.int64)
-    until = np.zeros(len(profiles), dtype=np.int64)
+    concurrent = np.array([p.accepts_concurrent for p in profiles], dtype=bool).reshape(-1)
+    busy = table[~concurrent[table[:, 0]]]
+    return _by_registrant(table, len(profiles)), _by_registrant(busy, len(profiles))
+
+
+def _by_registrant(table: np.ndarray, n: int) -> BusyPeriods:
+    indptr = np.searchsorted(table[:, 0], np.arange(n + 1)).astype(np.int64)
+    until = np.zeros(n, dtype=np.int64)
     np.maximum.at(until, table[:, 0], table[:, 2])
     return BusyPeriods(indptr, table[:, 1], table[:, 2], until)
 
@@ -228,8 +233,9 @@ class RegistrantMatrix:
     def __len__(self) -> int:
         return self.ids.size
 
-    def index_of(self, registrant_id: int) -> int:
-        return self._index_of[registrant_id]
+    def index_of(self, registrant_id: int) -> int | None:
+        """The row of a registrant, None if the matrix does not hold them."""
+        return self._index_of.get(registrant_id)
 
     def recency(self, year: int) -> np.ndarray:
         """``recency_fit`` of every months_by_duty cell in ``year`` (cached per year)."""
@@ -275,6 +281,7 @@ class RegistrantMatrix:
         )
         tokens.sum_duplicates()
         employment, corporations = _former_employment(profiles)
+        periods, busy = _periods(profiles)
         points, location_key = _locations(profiles)
         return cls(
             profiles=complete,
@@ -316,8 +323,8 @@ class RegistrantMatrix:
             history=_unit_history(profiles),
             employment=employment,
             corporation_index=corporations,
-            busy=_busy_periods(profiles, everyone=False),
-            periods=_busy_periods(profiles, everyone=True),
+            busy=busy,
+            periods=periods,
             _index_of={p.id: i for i, p in enumerate(profiles)},
         )
 
@@ -376,8 +383,9 @@ class JobMatrix:
     def __len__(self) -> int:
         return self.ids.size
 
-    def index_of(self, job_id: int) -> int:
-        return self._index_of[job_id]
+    def index_of(self, job_id: int) -> int | None:
+        """The row of a job, None if the matrix does not hold it."""
+        return self._index_of.get(job_id)
 
     @classmethod
     def from_jobs(cls, jobs: Sequence[JobCase]) -> JobMatrix:

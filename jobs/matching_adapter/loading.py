@@ -19,11 +19,15 @@ from ..matching import (
     DirectEmployment as EngineEmployment,
 )
 from ..matching import (
+    Duty as EngineDuty,
+)
+from ..matching import (
     JobCase,
     PastAssignment,
     RegistrantMatrix,
     RegistrantProfile,
     Requirement,
+    law,
     location_for_postal_code,
 )
 from ..matching.experience import CompletedProfiles, ExperienceColumns
@@ -114,11 +118,12 @@ def _experience_columns(rows: tuple[np.ndarray, ...], ids: np.ndarray) -> Experi
     )
 
 
-def _meanwhile(function, *args):
+def _meanwhile(function, *args, background: bool):
     """Start ``function`` on a thread with its own database connection and return a callable
-    that waits for its result: the largest read overlaps the others. Inside a transaction it
-    runs here and now (another connection would not see the transaction's writes)."""
-    if connection.in_atomic_block:
+    that waits for its result: the largest read overlaps the others. Without ``background``
+    (a few registrants are not worth a connection), or inside a transaction (another
+    connection would not see its writes), it runs here and now."""
+    if not background or connection.in_atomic_block:
         result = function(*args)
         return lambda: result
 
@@ -154,7 +159,7 @@ def registrant_columns(ids: Iterable[int] | None = None) -> "_Loaded":
             qs.filter(registrant_id__in=ids) for qs in (experiences, assignments, employments)
         )
         held = [qs.filter(registrant_id__in=ids) for qs in held]
-    experience_rows = _meanwhile(_experience_rows, experiences)
+    experience_rows = _meanwhile(_experience_rows, experiences, background=ids is None)
     skill_code, qualification_code, category_code = (
         _codes_by_id(model) for model in (Skill, Qualification, DutyCategory)
     )
@@ -275,21 +280,19 @@ def registrant_profile(registrant: Registrant) -> RegistrantProfile:
     return registrant_profiles([registrant.pk])[0]
 
 
-def _duty_flags() -> dict[str, tuple[bool, bool]]:
-    return {
-        code: (exempt, prohibited)
-        for code, exempt, prohibited in Duty.objects.values_list(
-            "code", "day_dispatch_exempt", "prohibited"
-        )
-    }
-
-
 def job_cases(queryset) -> list[JobCase]:
     """Engine cases of the jobs of ``queryset``, in id order (read as values: model instances
     of 5,000 cases with their duties cost seconds)."""
-    flags = _duty_flags()
-    duty_code, skill_code, qualification_code, category_code = (
-        _codes_by_id(model) for model in (Duty, Skill, Qualification, DutyCategory)
+    duty_code, duty_of = {}, {}
+    for pk, code, category, exempt, prohibited in Duty.objects.values_list(
+        "pk", "code", "category__code", "day_dispatch_exempt", "prohibited"
+    ):
+        duty_code[pk] = code
+        duty_of[code] = EngineDuty(
+            code=code, category=category, day_dispatch_exempt=exempt, prohibited=prohibited
+        )
+    skill_code, qualification_code, category_code = (
+        _codes_by_id(model) for model in (Skill, Qualification, DutyCategory)
     )
     ids = queryset.values("pk")
     duties_of: dict[int, list[tuple]] = defaultdict(list)
@@ -319,7 +322,9 @@ def job_cases(queryset) -> list[JobCase]:
          allowance, cap, start, end, contract_days, postal_code, category, exemption, title,
          description, dress_code, confidential, notes) in rows:  # fmt: skip
         duties = duties_of.get(pk, [])
-        codes = [duty_code[duty] for _, duty, _ in duties]
+        exempt_work, prohibited_work = law.job_duty_flags(
+            (duty_code[duty] for _, duty, _ in duties), duty_of
+        )
         texts = job_texts(
             title=title,
             description=description,
@@ -354,9 +359,8 @@ def job_cases(queryset) -> list[JobCase]:
                 employment_contract_days=contract_days,
                 location=location_for_postal_code(postal_code) if postal_code else None,
                 duty_category=category_code[category] if category else None,
-                day_dispatch_exempt_work=bool(codes)
-                and all(flags.get(code, (False, False))[0] for code in codes),
-                prohibited_work=any(flags.get(code, (False, False))[1] for code in codes),
+                day_dispatch_exempt_work=exempt_work,
+                prohibited_work=prohibited_work,
                 individual_limit_exempt_reason=exemption or None,
                 flagged_phrases=tuple(flag.phrase for flag in check_requirements(texts)),
             )

@@ -20,6 +20,7 @@ from ..matching import (
 )
 from ..matching.batch import explain_pairs, paused_gc, score_pairs
 from ..matching.breakdown import explain
+from ..matching.engine import ranked_pairs
 from ..matching.gates import align, job_wide_allowed, pair_blocked
 from ..matching.scoring import duty_summary
 from ..matching.topn import tiebreak
@@ -83,14 +84,8 @@ def _ranked(part: Part, J: JobMatrix, top_n: int, on: date) -> _Pairs:
     if not len(part.R):
         return _Pairs(_NONE, _NONE, np.zeros(0), _NONE)
     rankings = rank_registrants_for_jobs(part.R, J, None, top_n, today=on, excluded=part.excluded)
-    sizes = [r.registrant_indices.size for r in rankings]
-    registrants = np.concatenate([_NONE, *(r.registrant_indices for r in rankings)])
-    return _Pairs(
-        np.repeat(np.array([r.job_index for r in rankings], dtype=np.int64), sizes),
-        registrants,
-        np.concatenate([np.zeros(0), *(r.scores for r in rankings)]),
-        part.R.ids[registrants],
-    )
+    jobs, registrants, scores = ranked_pairs(rankings)
+    return _Pairs(jobs, registrants, scores, part.R.ids[registrants])
 
 
 _NONE = np.zeros(0, dtype=np.int64)
@@ -152,8 +147,8 @@ def rank_registrant(*, registrant_id: int, top_n: int = TOP_N) -> int:
         ranking = rank_jobs_for_registrant(R1, J, 0, top_n, today=on)
         top = set(ranking.job_ids.tolist())
         stored = Match.objects.filter(registrant_id=registrant_id).values_list("job_id", flat=True)
-        index_of = {int(job_id): j for j, job_id in enumerate(J.ids)}
-        others = [index_of[job_id] for job_id in stored if job_id not in top and job_id in index_of]
+        others = [J.index_of(job_id) for job_id in stored if job_id not in top]
+        others = [j for j in others if j is not None]  # cases closed since
         jobs = np.concatenate([ranking.job_indices, np.array(others, dtype=np.int64)])
         results = explain_pairs(R1, J, jobs, np.zeros(jobs.size, dtype=np.int64), today=on)
     return store_for_registrant(registrant_id=registrant_id, top=top, results=results)

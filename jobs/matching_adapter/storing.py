@@ -24,7 +24,7 @@ def _store(existing_qs, results: list[MatchResult], *, flag: str, keep_flagged: 
     Rows that leave the ``flag`` set lose the flag, and are deleted when no flag keeps them.
     ``keep_flagged`` limits which results get the flag (None: all of them). A row's stored
     digest of its values tells whether it changed, so a nightly recompute that finds most
-    pairs as they were reads three integers per row and writes only what changed.
+    pairs as they were reads a few integers per row and writes only what changed.
     """
     other = "in_registrant_top" if flag == "in_job_top" else "in_job_top"
     with paused_gc():

@@ -269,7 +269,7 @@ def builds(monkeypatch):
     count = []
     build = matching_adapter.cache._build_snapshot
     monkeypatch.setattr(
-        matching_adapter.cache, "_build_snapshot", lambda: count.append(1) or build()
+        matching_adapter.cache, "_build_snapshot", lambda *head: count.append(1) or build(*head)
     )
     matching_adapter.forget_cache()
     return count
